@@ -1,0 +1,72 @@
+//! The api's errors and how each reaches a client.
+//!
+//! Auth and lookup failures become GraphQL errors with an `extensions.code` a client can switch
+//! on. Infrastructure failures (a driver error, a lost connection) are logged with their whole
+//! cause chain and reach the client only as `INTERNAL_SERVER_ERROR`: their text can name hosts,
+//! collections or query shapes, which are nobody's business outside. Validation problems are not
+//! errors at all here: they are `userErrors` data in mutation payloads.
+
+use async_graphql::ErrorExtensions;
+
+///
+/// Deliberately not `Display`: async-graphql turns any `Display` type into an error without a
+/// code, and leaving it out makes the `From` below the only way in, so `?` always keeps the code.
+#[derive(Debug)]
+pub enum ApiError {
+    Unauthenticated,
+    Forbidden,
+    NotFound(&'static str),
+    BadUserInput(String),
+    Internal,
+}
+
+impl ApiError {
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated => {
+                "Authentication required: send `Authorization: Bearer <api key>`".to_owned()
+            }
+            Self::Forbidden => "Your API key does not allow this".to_owned(),
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::BadUserInput(message) => message.clone(),
+            Self::Internal => "Internal server error".to_owned(),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::BadUserInput(_) => "BAD_USER_INPUT",
+            Self::Internal => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+impl ErrorExtensions for ApiError {
+    fn extend(&self) -> async_graphql::Error {
+        async_graphql::Error::new(self.message()).extend_with(|_, e| e.set("code", self.code()))
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        err.extend()
+    }
+}
+
+/// Turns any infrastructure error into a logged, opaque internal error.
+pub trait OrInternal<T> {
+    fn or_internal(self) -> Result<T, ApiError>;
+}
+
+impl<T, E: Into<anyhow::Error>> OrInternal<T> for Result<T, E> {
+    fn or_internal(self) -> Result<T, ApiError> {
+        self.map_err(|e| {
+            let e: anyhow::Error = e.into();
+            tracing::error!(error = format!("{e:#}"), "request failed");
+            ApiError::Internal
+        })
+    }
+}

@@ -1,0 +1,180 @@
+//! Catalogue statistics: read the latest figures, ask the worker to recompute them, and follow
+//! updates live.
+
+use async_graphql::{Context, ID, Object, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
+use futures::{Stream, StreamExt};
+use innohub_schema::jobs::runs::{self, JobRun, RunStatus};
+use innohub_schema::jobs::{JobKind, queue::JobQueue};
+use innohub_schema::statistics;
+use mongodb::Database;
+
+use super::payload::UserError;
+use crate::error::{ApiError, OrInternal};
+
+/// Counts of what the hub holds, computed by the worker.
+pub struct Statistics(statistics::Statistics);
+
+#[Object]
+impl Statistics {
+    /// When the worker computed these figures.
+    async fn computed_at(&self) -> DateTime<Utc> {
+        self.0.computed_at
+    }
+    /// The job run that produced them, when it was an explicit request.
+    async fn job_run_id(&self) -> Option<ID> {
+        self.0.job_run_id.clone().map(ID)
+    }
+    async fn innovations(&self) -> i64 {
+        self.0.innovations
+    }
+    async fn innovations_by_status(&self) -> Vec<StatusCount> {
+        self.0
+            .innovations_by_status
+            .iter()
+            .map(|s| StatusCount {
+                status: s.status.clone(),
+                count: s.count,
+            })
+            .collect()
+    }
+    async fn projects(&self) -> i64 {
+        self.0.projects
+    }
+    async fn organizations(&self) -> i64 {
+        self.0.organizations
+    }
+    async fn materials(&self) -> i64 {
+        self.0.materials
+    }
+    async fn events(&self) -> i64 {
+        self.0.events
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct StatusCount {
+    status: String,
+    count: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+#[graphql(name = "JobStatus")]
+pub enum JobStatusGql {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+/// A background job the hub recorded and handed to the worker.
+pub struct Job(JobRun);
+
+#[Object]
+impl Job {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn kind(&self) -> &'static str {
+        match self.0.kind {
+            JobKind::RefreshStatistics => "REFRESH_STATISTICS",
+        }
+    }
+    async fn status(&self) -> JobStatusGql {
+        match self.0.status {
+            RunStatus::Queued => JobStatusGql::Queued,
+            RunStatus::Running => JobStatusGql::Running,
+            RunStatus::Done => JobStatusGql::Done,
+            RunStatus::Failed => JobStatusGql::Failed,
+        }
+    }
+    async fn enqueued_at(&self) -> DateTime<Utc> {
+        self.0.enqueued_at
+    }
+    async fn finished_at(&self) -> Option<DateTime<Utc>> {
+        self.0.finished_at
+    }
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+}
+
+#[derive(Default)]
+pub struct StatisticsQuery;
+
+#[Object]
+impl StatisticsQuery {
+    /// The latest catalogue statistics; null until the worker has computed them once.
+    async fn statistics(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Statistics>> {
+        let db = ctx.data::<Database>()?;
+        Ok(statistics::latest(db).await.or_internal()?.map(Statistics))
+    }
+
+    /// A background job by id.
+    async fn job(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Job> {
+        let db = ctx.data::<Database>()?;
+        runs::find(db, &id)
+            .await
+            .or_internal()?
+            .map(Job)
+            .ok_or_else(|| ApiError::NotFound("Job").into())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct RefreshStatisticsPayload {
+    /// The recorded job; poll `job(id:)` or subscribe to `statisticsUpdated` to see it done.
+    job: Option<Job>,
+    user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct StatisticsMutation;
+
+#[Object]
+impl StatisticsMutation {
+    /// Asks the worker to recompute the catalogue statistics now.
+    async fn refresh_statistics(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<RefreshStatisticsPayload> {
+        let db = ctx.data::<Database>()?;
+        let queue = ctx.data::<JobQueue>()?;
+        let run = runs::create(db, JobKind::RefreshStatistics)
+            .await
+            .or_internal()?;
+        // The run is recorded: if the push fails, the worker's sweeper enqueues it later, so the
+        // request still succeeds.
+        if let Err(e) = queue.push(&run).await {
+            tracing::warn!(error = format!("{e:#}"), run_id = %run.id, "enqueue failed; left to the sweeper");
+        }
+        Ok(RefreshStatisticsPayload {
+            job: Some(Job(run)),
+            user_errors: Vec::new(),
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct StatisticsSubscription;
+
+#[Subscription]
+impl StatisticsSubscription {
+    /// Emits the statistics each time the worker stores new figures.
+    async fn statistics_updated(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = Statistics> + use<>> {
+        let db = ctx.data::<Database>()?.clone();
+        let changes = statistics::watch(&db).await.or_internal()?;
+        Ok(changes.filter_map(|change| async move {
+            match change {
+                Ok(stats) => Some(Statistics(stats)),
+                Err(e) => {
+                    tracing::warn!(error = format!("{e:#}"), "statistics change stream failed");
+                    None
+                }
+            }
+        }))
+    }
+}

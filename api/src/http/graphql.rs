@@ -1,0 +1,99 @@
+//! The GraphQL endpoint over HTTP: `POST /graphql` (JSON or multipart uploads), `GET /graphql`
+//! with a query string (what Apollo's persisted queries send), and GraphiQL on a plain `GET`.
+//!
+//! The body is read whole under the router's body limit (413 past it) before it is parsed, so a
+//! malformed request gets a 400 with a GraphQL error body instead of a half-read stream.
+
+use std::time::Instant;
+
+use async_graphql::ParseRequestError;
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql_axum::GraphQLResponse;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+
+use crate::state::AppState;
+
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let options = MultipartOptions::default()
+        .max_file_size(state.settings.max_body_bytes)
+        .max_num_files(16);
+    match async_graphql::http::receive_batch_body(content_type, body.as_ref(), options).await {
+        Ok(batch) => execute(&state, batch).await,
+        Err(e) => request_error(&e),
+    }
+}
+
+pub async fn get(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    match query.filter(|q| !q.is_empty()) {
+        None => Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
+                .title("innohub")
+                .finish(),
+        )
+        .into_response(),
+        Some(q) => match async_graphql::http::parse_query_string(&q) {
+            Ok(request) => execute(&state, BatchRequest::Single(request)).await,
+            Err(e) => request_error(&e),
+        },
+    }
+}
+
+async fn execute(state: &AppState, batch: BatchRequest) -> Response {
+    let started = Instant::now();
+    let operation = match &batch {
+        BatchRequest::Single(r) => r.operation_name.clone(),
+        BatchRequest::Batch(_) => Some("batch".to_owned()),
+    };
+    let response = state.schema.execute_batch(batch).await;
+    state
+        .metrics
+        .observe_graphql(operation.as_deref(), response.is_ok(), started.elapsed());
+    let status = if is_request_error(&response) {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    (status, GraphQLResponse::from(response)).into_response()
+}
+
+/// A request that could not be executed at all (it did not parse or failed validation) has no
+/// data and only errors without a path; that is a client error, reported as 400 as the
+/// GraphQL-over-HTTP specification describes. Field errors keep 200. Apollo's
+/// `PersistedQueryNotFound` is part of its normal protocol and stays 200 too.
+fn is_request_error(response: &BatchResponse) -> bool {
+    let BatchResponse::Single(r) = response else {
+        return false;
+    };
+    r.data == async_graphql::Value::Null
+        && !r.errors.is_empty()
+        && r.errors.iter().all(|e| e.path.is_empty())
+        && !r
+            .errors
+            .iter()
+            .any(|e| e.message == "PersistedQueryNotFound")
+}
+
+fn request_error(err: &ParseRequestError) -> Response {
+    let status = match err {
+        ParseRequestError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let body = json!({
+        "errors": [{
+            "message": format!("Malformed GraphQL request: {err}"),
+            "extensions": { "code": "BAD_REQUEST" },
+        }]
+    });
+    (status, axum::Json(body)).into_response()
+}

@@ -1,0 +1,11 @@
+//! innohub-api: the GraphQL knowledge hub over HTTP.
+//!
+//! `startup` builds the application once, the same way for `main` and for tests; `graphql`
+//! holds the schema; `http` the routes and layers around it.
+
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod metrics;
+pub mod startup;
+pub mod state;

@@ -1,0 +1,91 @@
+//! Building and running the api. `main` and the tests both go through [`Application::build`],
+//! so what is tested is what runs.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use innohub_schema::config::ApiSettings;
+use innohub_schema::db;
+use innohub_schema::jobs::queue::JobQueue;
+use mongodb::Database;
+use tokio::net::TcpListener;
+
+use crate::graphql;
+use crate::metrics::Metrics;
+use crate::state::AppState;
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to MongoDB, makes sure the indexes exist, and binds the listener.
+    pub async fn build(settings: ApiSettings) -> anyhow::Result<Self> {
+        let db = db::connect(&settings.core, "innohub-api").await?;
+        Self::build_with_database(settings, db).await
+    }
+
+    /// Like [`Application::build`] with a database handle the caller connected (tests attach
+    /// a command monitor to the client this way).
+    pub async fn build_with_database(settings: ApiSettings, db: Database) -> anyhow::Result<Self> {
+        db::ensure_indexes(&db).await?;
+        // Redis is not needed to serve reads, so it is connected lazily: the api starts and
+        // answers while Redis is down, and /readyz says so.
+        let queue = JobQueue::new(&settings.core).context("Failed to set up the job queue")?;
+        let schema = graphql::builder()
+            .data(db.clone())
+            .data(queue.clone())
+            .finish();
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("Failed to bind INNOHUB_BIND={}", settings.bind))?;
+        let state = AppState {
+            settings: Arc::new(settings),
+            db,
+            queue,
+            schema,
+            metrics: Arc::new(Metrics::new()),
+        };
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| self.state.settings.bind)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish for up to the
+    /// configured shutdown timeout.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let grace = self.state.settings.shutdown_timeout;
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let router = crate::http::router(self.state);
+        let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stopping_tx.send(());
+        });
+        tokio::select! {
+            result = server => result.context("HTTP server failed")?,
+            () = async {
+                if stopping_rx.await.is_ok() {
+                    tokio::time::sleep(grace).await;
+                } else {
+                    std::future::pending::<()>().await;
+                }
+            } => tracing::warn!(?grace, "connections still open after the shutdown timeout; closing them"),
+        }
+        tracing::info!("api stopped");
+        Ok(())
+    }
+}

@@ -1,0 +1,379 @@
+//! Configuration from `INNOHUB_*` environment variables, parsed once at start.
+//!
+//! Every value is checked before anything connects anywhere: a missing or malformed variable
+//! becomes a [`ConfigError`] that names it, and the binaries print that one line and exit
+//! non-zero. Parsing goes through a lookup function rather than `std::env` directly so tests can
+//! check the rules without touching the process environment.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use url::Url;
+
+/// A configuration problem, always naming the variable at fault.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{var}: {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+/// Where the settings come from: the process environment in the binaries, a map in tests.
+pub trait Source {
+    fn get(&self, name: &str) -> Option<String>;
+}
+
+/// The process environment. Empty values count as unset, as most shells and compose files
+/// produce `VAR=` when a value was meant to be left out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProcessEnv;
+
+impl Source for ProcessEnv {
+    fn get(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    }
+}
+
+impl<F: Fn(&str) -> Option<String>> Source for F {
+    fn get(&self, name: &str) -> Option<String> {
+        self(name)
+    }
+}
+
+/// Settings shared by the api and the worker: storage, queue and logging.
+#[derive(Debug, Clone)]
+pub struct CoreSettings {
+    pub mongo_uri: String,
+    pub database: String,
+    pub redis_url: String,
+    /// Prefix of every Redis key this deployment uses, so several deployments (or test runs)
+    /// can share one Redis without seeing each other's jobs.
+    pub redis_namespace: String,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogSettings {
+    /// A `tracing` filter directive such as `info` or `innohub_api=debug,info`.
+    pub filter: String,
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+/// Settings of the api process.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    pub core: CoreSettings,
+    pub bind: SocketAddr,
+    /// The address clients reach the api at; used in links the api hands out.
+    pub public_url: Option<Url>,
+    pub max_body_bytes: usize,
+    pub shutdown_timeout: Duration,
+}
+
+/// Settings of the worker process.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub core: CoreSettings,
+    pub smtp_url: Url,
+    pub mail_from: String,
+    pub concurrency: usize,
+    pub shutdown_timeout: Duration,
+    /// Cron expression (seconds first) for the periodic statistics refresh.
+    pub statistics_schedule: String,
+    /// A job run still not done this long after it was queued is pushed to Redis again.
+    pub sweep_after: Duration,
+}
+
+impl CoreSettings {
+    pub fn from_source(src: &impl Source) -> Result<Self, ConfigError> {
+        let mongo_uri = required(src, "INNOHUB_MONGO_URI", "mongodb://127.0.0.1:27017")?;
+        if !(mongo_uri.starts_with("mongodb://") || mongo_uri.starts_with("mongodb+srv://")) {
+            return Err(invalid(
+                "INNOHUB_MONGO_URI",
+                "must start with mongodb:// or mongodb+srv://",
+            ));
+        }
+        let database = optional(src, "INNOHUB_DATABASE").unwrap_or_else(|| "innohub".into());
+        check_database_name(&database)?;
+
+        let redis_url = required(src, "INNOHUB_REDIS_URL", "redis://127.0.0.1:6379")?;
+        let parsed = Url::parse(&redis_url)
+            .map_err(|e| invalid("INNOHUB_REDIS_URL", &format!("is not a URL ({e})")))?;
+        if !matches!(parsed.scheme(), "redis" | "rediss" | "redis+unix" | "unix") {
+            return Err(invalid(
+                "INNOHUB_REDIS_URL",
+                "must use the redis://, rediss:// or unix:// scheme",
+            ));
+        }
+        let redis_namespace =
+            optional(src, "INNOHUB_REDIS_NAMESPACE").unwrap_or_else(|| "innohub".into());
+        if redis_namespace.is_empty()
+            || redis_namespace.len() > 64
+            || !redis_namespace
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':'))
+        {
+            return Err(invalid(
+                "INNOHUB_REDIS_NAMESPACE",
+                "must be 1-64 characters of letters, digits, '_', '-' or ':'",
+            ));
+        }
+
+        let filter = optional(src, "INNOHUB_LOG").unwrap_or_else(|| "info".into());
+        tracing_subscriber::EnvFilter::try_new(&filter).map_err(|e| {
+            invalid(
+                "INNOHUB_LOG",
+                &format!("is not a tracing filter such as `info` ({e})"),
+            )
+        })?;
+        let format = match optional(src, "INNOHUB_LOG_FORMAT").as_deref() {
+            None | Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            Some(_) => return Err(invalid("INNOHUB_LOG_FORMAT", "must be `json` or `pretty`")),
+        };
+
+        Ok(Self {
+            mongo_uri,
+            database,
+            redis_url,
+            redis_namespace,
+            log: LogSettings { filter, format },
+        })
+    }
+}
+
+impl ApiSettings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_source(&ProcessEnv)
+    }
+
+    pub fn from_source(src: &impl Source) -> Result<Self, ConfigError> {
+        let core = CoreSettings::from_source(src)?;
+        let bind = match optional(src, "INNOHUB_BIND") {
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+            Some(v) => v.parse().map_err(|_| {
+                invalid(
+                    "INNOHUB_BIND",
+                    &format!("{v:?} is not a socket address like 127.0.0.1:8080"),
+                )
+            })?,
+        };
+        let public_url = optional(src, "INNOHUB_PUBLIC_URL")
+            .map(|v| {
+                Url::parse(&v)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .ok_or_else(|| invalid("INNOHUB_PUBLIC_URL", "must be an http(s) URL"))
+            })
+            .transpose()?;
+        let max_body_bytes = number(src, "INNOHUB_MAX_BODY_BYTES", 1024 * 1024, 1024..=1 << 30)?;
+        let shutdown_timeout = seconds(src, "INNOHUB_SHUTDOWN_TIMEOUT_SECS", 20)?;
+        Ok(Self {
+            core,
+            bind,
+            public_url,
+            max_body_bytes,
+            shutdown_timeout,
+        })
+    }
+}
+
+impl WorkerSettings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_source(&ProcessEnv)
+    }
+
+    pub fn from_source(src: &impl Source) -> Result<Self, ConfigError> {
+        let core = CoreSettings::from_source(src)?;
+        let smtp = required(src, "INNOHUB_SMTP_URL", "smtp://127.0.0.1:1025")?;
+        let smtp_url = Url::parse(&smtp)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some())
+            .ok_or_else(|| {
+                invalid(
+                    "INNOHUB_SMTP_URL",
+                    "must be an smtp:// or smtps:// URL with a host",
+                )
+            })?;
+        let mail_from = optional(src, "INNOHUB_MAIL_FROM")
+            .unwrap_or_else(|| "innohub <noreply@innohub.local>".into());
+        if !mail_from.contains('@') {
+            return Err(invalid(
+                "INNOHUB_MAIL_FROM",
+                "must contain an e-mail address",
+            ));
+        }
+        let concurrency = number(src, "INNOHUB_WORKER_CONCURRENCY", 4, 1..=256)?;
+        let shutdown_timeout = seconds(src, "INNOHUB_SHUTDOWN_TIMEOUT_SECS", 20)?;
+        let statistics_schedule =
+            optional(src, "INNOHUB_STATISTICS_SCHEDULE").unwrap_or_else(|| "0 */15 * * * *".into());
+        if statistics_schedule.split_whitespace().count() != 6 {
+            return Err(invalid(
+                "INNOHUB_STATISTICS_SCHEDULE",
+                "must be a six-field cron expression (seconds first), e.g. `0 */15 * * * *`",
+            ));
+        }
+        let sweep_after =
+            seconds(src, "INNOHUB_SWEEP_AFTER_SECS", 120)?.max(Duration::from_secs(1));
+        Ok(Self {
+            core,
+            sweep_after,
+            smtp_url,
+            mail_from,
+            concurrency,
+            shutdown_timeout,
+            statistics_schedule,
+        })
+    }
+}
+
+fn optional(src: &impl Source, var: &'static str) -> Option<String> {
+    src.get(var)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn required(src: &impl Source, var: &'static str, example: &str) -> Result<String, ConfigError> {
+    optional(src, var).ok_or_else(|| invalid(var, &format!("is required (e.g. {example})")))
+}
+
+fn number(
+    src: &impl Source,
+    var: &'static str,
+    default: usize,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<usize, ConfigError> {
+    match optional(src, var) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    var,
+                    &format!(
+                        "{v:?} is not a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                )
+            }),
+    }
+}
+
+fn seconds(src: &impl Source, var: &'static str, default: u64) -> Result<Duration, ConfigError> {
+    number(src, var, default as usize, 0..=3600).map(|s| Duration::from_secs(s as u64))
+}
+
+/// MongoDB refuses these characters in database names; catching them here gives a clear
+/// message at start instead of a driver error on the first query.
+fn check_database_name(name: &str) -> Result<(), ConfigError> {
+    let bad = name.is_empty()
+        || name.len() > 63
+        || name.chars().any(|c| {
+            matches!(
+                c,
+                '/' | '\\' | '.' | ' ' | '"' | '$' | '*' | '<' | '>' | ':' | '|' | '?' | '\0'
+            )
+        });
+    if bad {
+        return Err(invalid(
+            "INNOHUB_DATABASE",
+            "must be 1-63 characters without / \\ . space \" $ * < > : | ?",
+        ));
+    }
+    Ok(())
+}
+
+fn invalid(var: &'static str, problem: &str) -> ConfigError {
+    ConfigError {
+        var,
+        problem: problem.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k: &str| map.get(k).cloned()
+    }
+
+    const BASE: [(&str, &str); 3] = [
+        ("INNOHUB_MONGO_URI", "mongodb://127.0.0.1:27017"),
+        ("INNOHUB_REDIS_URL", "redis://127.0.0.1:6379"),
+        ("INNOHUB_SMTP_URL", "smtp://127.0.0.1:1025"),
+    ];
+
+    fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+        let mut v: Vec<_> = BASE.to_vec();
+        v.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+        v.extend_from_slice(extra);
+        v
+    }
+
+    #[test]
+    fn defaults_apply_when_only_the_required_values_are_given() {
+        let s = ApiSettings::from_source(&env(&BASE)).expect("valid");
+        assert_eq!(s.core.database, "innohub");
+        assert_eq!(s.core.redis_namespace, "innohub");
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.max_body_bytes, 1024 * 1024);
+        let w = WorkerSettings::from_source(&env(&BASE)).expect("valid");
+        assert_eq!(w.concurrency, 4);
+    }
+
+    #[test]
+    fn a_missing_mongo_uri_names_the_variable() {
+        let e = ApiSettings::from_source(&env(&BASE[1..])).unwrap_err();
+        assert_eq!(e.var, "INNOHUB_MONGO_URI");
+        assert!(e.to_string().starts_with("INNOHUB_MONGO_URI: is required"));
+    }
+
+    #[test]
+    fn malformed_values_are_refused_with_the_variable_named() {
+        let cases: &[(&'static str, &'static str)] = &[
+            ("INNOHUB_MONGO_URI", "postgres://x"),
+            ("INNOHUB_REDIS_URL", "not a url"),
+            ("INNOHUB_BIND", "localhost"),
+            ("INNOHUB_DATABASE", "a.b"),
+            ("INNOHUB_MAX_BODY_BYTES", "-1"),
+            ("INNOHUB_LOG_FORMAT", "xml"),
+            ("INNOHUB_REDIS_NAMESPACE", "a b"),
+            ("INNOHUB_PUBLIC_URL", "ftp://x"),
+        ];
+        for (var, value) in cases {
+            let e = ApiSettings::from_source(&env(&with(&[(var, value)]))).unwrap_err();
+            assert_eq!(&e.var, var, "{value}");
+        }
+        let e = WorkerSettings::from_source(&env(&with(&[("INNOHUB_SMTP_URL", "http://x")])))
+            .unwrap_err();
+        assert_eq!(e.var, "INNOHUB_SMTP_URL");
+        let e = WorkerSettings::from_source(&env(&with(&[("INNOHUB_WORKER_CONCURRENCY", "0")])))
+            .unwrap_err();
+        assert_eq!(e.var, "INNOHUB_WORKER_CONCURRENCY");
+    }
+
+    #[test]
+    fn the_worker_needs_an_smtp_url_but_the_api_does_not() {
+        let no_smtp = env(&BASE[..2]);
+        assert!(ApiSettings::from_source(&no_smtp).is_ok());
+        assert_eq!(
+            WorkerSettings::from_source(&no_smtp).unwrap_err().var,
+            "INNOHUB_SMTP_URL"
+        );
+    }
+}

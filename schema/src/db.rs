@@ -1,0 +1,101 @@
+//! The MongoDB side: connecting, the collections, and the indexes every collection needs.
+//!
+//! Indexes are declared once, here, and created at start-up by both binaries. Creating an index
+//! that already exists with the same definition is a no-op in MongoDB, so starting any number of
+//! processes at once is safe.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use bson::{Document, doc};
+use mongodb::options::{ClientOptions, IndexOptions};
+use mongodb::{Client, Database, IndexModel};
+
+use crate::config::CoreSettings;
+
+/// Collection names, in one place so a typo cannot create a second collection.
+pub mod collections {
+    pub const INNOVATIONS: &str = "innovations";
+    pub const PROJECTS: &str = "projects";
+    pub const ORGANIZATIONS: &str = "organizations";
+    pub const MATERIALS: &str = "materials";
+    pub const EVENTS: &str = "events";
+    pub const REGISTRATIONS: &str = "registrations";
+    pub const API_KEYS: &str = "api_keys";
+    pub const STATISTICS: &str = "statistics";
+    pub const JOB_RUNS: &str = "job_runs";
+}
+
+/// Connects to MongoDB and checks the server answers, so a wrong URI fails at start with a
+/// clear message instead of on the first request.
+pub async fn connect(settings: &CoreSettings, app_name: &str) -> anyhow::Result<Database> {
+    let mut options = ClientOptions::parse(&settings.mongo_uri)
+        .await
+        .context("Failed to parse INNOHUB_MONGO_URI")?;
+    options.app_name = Some(app_name.to_owned());
+    options
+        .server_selection_timeout
+        .get_or_insert(Duration::from_secs(10));
+    options
+        .connect_timeout
+        .get_or_insert(Duration::from_secs(5));
+    connect_with(options, &settings.database).await
+}
+
+/// Like [`connect`], for callers that adjust the client options first (tests attach a command
+/// monitor this way).
+pub async fn connect_with(options: ClientOptions, database: &str) -> anyhow::Result<Database> {
+    let client = Client::with_options(options).context("Failed to build the MongoDB client")?;
+    let db = client.database(database);
+    ping(&db).await.context("Failed to reach MongoDB")?;
+    Ok(db)
+}
+
+/// One cheap round trip; used at start and by the readiness check.
+pub async fn ping(db: &Database) -> mongodb::error::Result<()> {
+    db.run_command(doc! { "ping": 1 }).await.map(drop)
+}
+
+struct IndexSpec {
+    collection: &'static str,
+    name: &'static str,
+    keys: fn() -> Document,
+    unique: bool,
+}
+
+/// Every index the hub relies on. Names are explicit so a changed definition shows up as a
+/// conflict at start rather than as a silent second index.
+const INDEXES: &[IndexSpec] = &[
+    IndexSpec {
+        collection: collections::JOB_RUNS,
+        name: "status_enqueued_at",
+        keys: || doc! { "status": 1, "enqueued_at": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::API_KEYS,
+        name: "hash_unique",
+        keys: || doc! { "hash": 1 },
+        unique: true,
+    },
+];
+
+/// Creates every declared index; idempotent.
+pub async fn ensure_indexes(db: &Database) -> anyhow::Result<()> {
+    for spec in INDEXES {
+        let model = IndexModel::builder()
+            .keys((spec.keys)())
+            .options(
+                IndexOptions::builder()
+                    .name(spec.name.to_owned())
+                    .unique(spec.unique.then_some(true))
+                    .build(),
+            )
+            .build();
+        db.collection::<Document>(spec.collection)
+            .create_index(model)
+            .await
+            .with_context(|| format!("Failed to create index {}.{}", spec.collection, spec.name))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! The Redis side of jobs: one apalis queue per payload type, all under the deployment's
+//! namespace (`INNOHUB_REDIS_NAMESPACE`), so several deployments or test runs can share a Redis.
+//!
+//! The connection is made lazily and kept by a `ConnectionManager`, which reconnects after
+//! Redis restarts: a process starts while Redis is down and recovers when it returns.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use apalis::prelude::TaskSink;
+use apalis_redis::{Config, RedisStorage};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::sync::OnceCell;
+
+use super::runs::JobRun;
+use super::{JobKind, RefreshStatisticsV1};
+use crate::config::CoreSettings;
+
+/// How many times a run is attempted (by retries and by the sweeper together) before it is
+/// left as failed for an operator to look at.
+pub const MAX_ATTEMPTS: i32 = 5;
+
+/// How long a push or a ping may take before the caller gives up; Redis answers in well under
+/// a millisecond when it is there.
+const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A payload type and the queue it travels on. The queue name carries the payload's version.
+pub trait Job: Serialize + DeserializeOwned + Clone + Send + Sync + Unpin + 'static {
+    const QUEUE: &'static str;
+}
+
+impl Job for RefreshStatisticsV1 {
+    const QUEUE: &'static str = "refresh_statistics_v1";
+}
+
+#[derive(Clone)]
+pub struct JobQueue {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: redis::Client,
+    namespace: String,
+    connection: OnceCell<ConnectionManager>,
+}
+
+impl JobQueue {
+    /// Checks the URL; connects on first use.
+    pub fn new(settings: &CoreSettings) -> anyhow::Result<Self> {
+        let client = redis::Client::open(settings.redis_url.as_str())
+            .context("INNOHUB_REDIS_URL is not a usable Redis URL")?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                client,
+                namespace: settings.redis_namespace.clone(),
+                connection: OnceCell::new(),
+            }),
+        })
+    }
+
+    async fn connection(&self) -> anyhow::Result<ConnectionManager> {
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(1)))
+            .set_response_timeout(Some(REDIS_TIMEOUT))
+            .set_number_of_retries(1);
+        self.inner
+            .connection
+            .get_or_try_init(|| {
+                ConnectionManager::new_with_config(self.inner.client.clone(), config)
+            })
+            .await
+            .cloned()
+            .context("Failed to connect to Redis")
+    }
+
+    /// The apalis settings of `J`'s queue in this namespace.
+    pub fn config<J: Job>(&self) -> Config {
+        Config::default()
+            .queue(format!("{}:{}", self.inner.namespace, J::QUEUE))
+            // Orphaned jobs of a killed worker are picked up again after 3 missed 5 s
+            // heartbeats instead of apalis' default five minutes.
+            .heartbeat_interval(Duration::from_secs(5))
+            .missed_heartbeats(3)
+    }
+
+    /// The apalis storage of `J`'s queue, for workers and producers alike.
+    pub async fn storage<J: Job>(&self) -> anyhow::Result<RedisStorage<J>> {
+        Ok(RedisStorage::new(self.connection().await?).with_config(self.config::<J>()))
+    }
+
+    /// Pushes a recorded run onto its queue.
+    pub async fn push(&self, run: &JobRun) -> anyhow::Result<()> {
+        match run.kind {
+            JobKind::RefreshStatistics => {
+                self.push_payload(RefreshStatisticsV1 {
+                    run_id: run.id.clone(),
+                })
+                .await
+            }
+        }
+    }
+
+    async fn push_payload<J: Job>(&self, payload: J) -> anyhow::Result<()> {
+        let push = async {
+            let mut storage = self.storage::<J>().await?;
+            storage
+                .push(payload)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .context("Failed to push the job to Redis")
+        };
+        tokio::time::timeout(REDIS_TIMEOUT * 2, push)
+            .await
+            .context("Pushing the job to Redis timed out")?
+    }
+
+    /// Whether Redis answers.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        let mut conn = self.connection().await?;
+        let _: String = redis::cmd("PING")
+            .query_async(&mut conn)
+            .await
+            .context("Redis did not answer PING")?;
+        Ok(())
+    }
+
+    /// Jobs of `J` waiting to be picked up: (ready, scheduled or retrying).
+    pub async fn depth<J: Job>(&self) -> anyhow::Result<(u64, u64)> {
+        let config = self.config::<J>();
+        let mut conn = self.connection().await?;
+        redis::pipe()
+            .llen(config.active_jobs_list())
+            .zcard(config.scheduled_jobs_set())
+            .query_async(&mut conn)
+            .await
+            .context("Failed to read the queue depth")
+    }
+}

@@ -1,0 +1,139 @@
+//! The `job_runs` collection: MongoDB's record of every job, the source of truth for whether it
+//! still has to be done.
+
+use anyhow::Context;
+use bson::doc;
+use chrono::{DateTime, Utc};
+use futures::TryStreamExt;
+use mongodb::Database;
+use serde::{Deserialize, Serialize};
+
+use super::JobKind;
+use crate::db::collections;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RunStatus {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRun {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub kind: JobKind,
+    pub status: RunStatus,
+    #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
+    pub enqueued_at: DateTime<Utc>,
+    #[serde(
+        default,
+        with = "bson::serde_helpers::chrono_datetime_as_bson_datetime_optional"
+    )]
+    pub finished_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub attempts: i32,
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
+fn runs(db: &Database) -> mongodb::Collection<JobRun> {
+    db.collection(collections::JOB_RUNS)
+}
+
+/// Records a new run as queued and returns it; the caller pushes it to Redis next.
+pub async fn create(db: &Database, kind: JobKind) -> anyhow::Result<JobRun> {
+    let run = JobRun {
+        id: uuid::Uuid::new_v4().to_string(),
+        kind,
+        status: RunStatus::Queued,
+        enqueued_at: Utc::now(),
+        finished_at: None,
+        attempts: 0,
+        last_error: None,
+    };
+    runs(db)
+        .insert_one(&run)
+        .await
+        .context("Failed to record the job run")?;
+    Ok(run)
+}
+
+pub async fn find(db: &Database, id: &str) -> anyhow::Result<Option<JobRun>> {
+    runs(db)
+        .find_one(doc! { "_id": id })
+        .await
+        .context("Failed to read the job run")
+}
+
+/// Claims a run for execution. Returns `None` when the run is unknown or already done, in which
+/// case the delivery is a duplicate and must do nothing.
+pub async fn begin(db: &Database, id: &str) -> anyhow::Result<Option<JobRun>> {
+    runs(db)
+        .find_one_and_update(
+            doc! { "_id": id, "status": { "$ne": "DONE" } },
+            doc! { "$set": { "status": "RUNNING" }, "$inc": { "attempts": 1 } },
+        )
+        .return_document(mongodb::options::ReturnDocument::After)
+        .await
+        .context("Failed to claim the job run")
+}
+
+pub async fn finish(db: &Database, id: &str) -> anyhow::Result<()> {
+    runs(db)
+        .update_one(
+            doc! { "_id": id },
+            doc! { "$set": { "status": "DONE", "finished_at": bson::DateTime::now(), "last_error": null } },
+        )
+        .await
+        .context("Failed to mark the job run done")?;
+    Ok(())
+}
+
+/// Records a failed attempt; the run stays eligible for retries and for the sweeper.
+pub async fn fail(db: &Database, id: &str, error: &str) -> anyhow::Result<()> {
+    runs(db)
+        .update_one(
+            doc! { "_id": id },
+            doc! { "$set": { "status": "FAILED", "last_error": error } },
+        )
+        .await
+        .context("Failed to record the job failure")?;
+    Ok(())
+}
+
+/// Runs not done and enqueued before `before`: candidates for re-enqueueing.
+pub async fn overdue(
+    db: &Database,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> anyhow::Result<Vec<JobRun>> {
+    runs(db)
+        .find(doc! {
+            "status": { "$in": ["QUEUED", "RUNNING", "FAILED"] },
+            "enqueued_at": { "$lt": bson::DateTime::from_chrono(before) },
+            "attempts": { "$lt": super::queue::MAX_ATTEMPTS },
+        })
+        .sort(doc! { "enqueued_at": 1 })
+        .limit(limit)
+        .await
+        .context("Failed to look for overdue job runs")?
+        .try_collect()
+        .await
+        .context("Failed to read overdue job runs")
+}
+
+/// Moves a run's clock forward after the sweeper re-enqueued it, so it is not swept again at
+/// once.
+pub async fn touch(db: &Database, id: &str) -> anyhow::Result<()> {
+    runs(db)
+        .update_one(
+            doc! { "_id": id },
+            doc! { "$set": { "enqueued_at": bson::DateTime::now() } },
+        )
+        .await
+        .context("Failed to update the job run")?;
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! The innohub domain: the types and rules both binaries share, how they are stored in
+//! MongoDB, the payloads of background jobs, and the configuration every process reads at start.
+//!
+//! Nothing here knows HTTP or GraphQL: the api translates between its transport and these types,
+//! the worker runs jobs over them.
+
+pub mod config;
+pub mod db;
+pub mod jobs;
+pub mod shutdown;
+pub mod statistics;
+pub mod telemetry;

@@ -1,0 +1,57 @@
+//! Recomputes the catalogue statistics.
+
+use apalis::prelude::{AbortError, Attempt, BoxDynError, Data};
+use apalis_cron::Tick;
+use innohub_schema::jobs::queue::{JobQueue, MAX_ATTEMPTS};
+use innohub_schema::jobs::runs;
+use innohub_schema::jobs::{JobKind, RefreshStatisticsV1};
+use innohub_schema::statistics;
+use mongodb::Database;
+
+/// Runs one delivery of a statistics refresh. A delivery whose run is already done is a
+/// duplicate (apalis delivers at least once) and does nothing.
+#[tracing::instrument(name = "job.refresh_statistics", skip_all, fields(run_id = %job.run_id, attempt = attempt.current()))]
+pub async fn run(
+    job: RefreshStatisticsV1,
+    db: Data<Database>,
+    attempt: Attempt,
+) -> Result<(), BoxDynError> {
+    let Some(_) = runs::begin(&db, &job.run_id).await? else {
+        tracing::info!("run already done or unknown; nothing to do");
+        return Ok(());
+    };
+    let outcome = async {
+        let stats = statistics::compute(&db, Some(job.run_id.clone())).await?;
+        statistics::store(&db, &stats).await?;
+        runs::finish(&db, &job.run_id).await
+    }
+    .await;
+    match outcome {
+        Ok(()) => {
+            tracing::info!("statistics refreshed");
+            Ok(())
+        }
+        Err(e) => {
+            tracing::warn!(error = format!("{e:#}"), "statistics refresh failed");
+            runs::fail(&db, &job.run_id, &format!("{e:#}")).await?;
+            let e: BoxDynError = e.into();
+            if attempt.current() >= usize::try_from(MAX_ATTEMPTS).unwrap_or(1) {
+                Err(AbortError::new(e).into())
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+/// The schedule's tick: records a run and queues it like any other request.
+pub async fn on_schedule(
+    _tick: Tick,
+    db: Data<Database>,
+    queue: Data<JobQueue>,
+) -> Result<(), BoxDynError> {
+    let run = runs::create(&db, JobKind::RefreshStatistics).await?;
+    queue.push(&run).await?;
+    tracing::info!(run_id = %run.id, "scheduled statistics refresh queued");
+    Ok(())
+}

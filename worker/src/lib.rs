@@ -1,0 +1,116 @@
+//! innohub-worker: runs the hub's background jobs from Redis queues.
+//!
+//! Every job is a small function over the `innohub_schema` domain (`jobs/`). Next to the
+//! apalis workers run a cron schedule and the sweeper, which re-enqueues jobs MongoDB still
+//! records as not done: Redis may lose a job, MongoDB does not.
+
+pub mod jobs;
+pub mod sweeper;
+
+use std::future::Future;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use apalis::layers::retry::RetryPolicy;
+use apalis::prelude::*;
+use apalis_cron::CronScheduler;
+use innohub_schema::config::WorkerSettings;
+use innohub_schema::db;
+use innohub_schema::jobs::RefreshStatisticsV1;
+use innohub_schema::jobs::queue::{JobQueue, MAX_ATTEMPTS};
+use tokio_util::sync::CancellationToken;
+
+/// How often workers look for new jobs when Redis has none ready.
+const POLL_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Runs the worker until `shutdown` completes, then lets running jobs finish for up to the
+/// configured shutdown timeout.
+pub async fn run(
+    settings: WorkerSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let db = db::connect(&settings.core, "innohub-worker").await?;
+    db::ensure_indexes(&db).await?;
+    let queue = JobQueue::new(&settings.core)?;
+    let storage = queue.storage::<RefreshStatisticsV1>().await?;
+    let schedule = cron::Schedule::from_str(&settings.statistics_schedule)
+        .context("INNOHUB_STATISTICS_SCHEDULE is not a valid cron expression")?;
+    // Worker names must be unique among live workers of a queue.
+    let instance = format!("{}-{}", hostname(), std::process::id());
+    let retries = usize::try_from(MAX_ATTEMPTS - 1).unwrap_or(0);
+
+    let monitor = Monitor::new()
+        .register({
+            let db = db.clone();
+            let name = format!("refresh-statistics-{instance}");
+            let concurrency = settings.concurrency;
+            move |_restarts| {
+                WorkerBuilder::new(name.clone())
+                    .backend(
+                        storage
+                            .clone()
+                            .poll_with_strategy(jobs::RearmingInterval::new(POLL_INTERVAL)),
+                    )
+                    .concurrency(concurrency)
+                    .retry(RetryPolicy::retries(retries))
+                    .data(db.clone())
+                    .build(jobs::refresh_statistics::run)
+            }
+        })
+        .register({
+            let db = db.clone();
+            let queue = queue.clone();
+            let name = format!("statistics-schedule-{instance}");
+            move |_restarts| {
+                WorkerBuilder::new(name.clone())
+                    .backend(CronScheduler::new(schedule.clone()))
+                    .data(db.clone())
+                    .data(queue.clone())
+                    .build(jobs::refresh_statistics::on_schedule)
+            }
+        })
+        .shutdown_timeout(settings.shutdown_timeout);
+
+    let stop = CancellationToken::new();
+    let sweeper = tokio::spawn(sweeper::run(
+        db.clone(),
+        queue.clone(),
+        settings.sweep_after,
+        stop.clone(),
+    ));
+    tracing::info!(%instance, concurrency = settings.concurrency, "worker started");
+    let signal = {
+        let stop = stop.clone();
+        async move {
+            shutdown.await;
+            stop.cancel();
+            Ok(())
+        }
+    };
+    let result = monitor.run_with_signal(signal).await;
+    stop.cancel();
+    let _ = sweeper.await;
+    result.context("Worker monitor failed")?;
+    tracing::info!("worker stopped");
+    Ok(())
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_owned())
+        })
+        .unwrap_or_else(|| "worker".to_owned())
+}
+
+/// Whether MongoDB and Redis answer; used by `innohub-worker health`.
+pub async fn health(settings: &WorkerSettings) -> anyhow::Result<()> {
+    let db = db::connect(&settings.core, "innohub-worker-health").await?;
+    db::ping(&db).await.context("MongoDB did not answer")?;
+    JobQueue::new(&settings.core)?.ping().await
+}

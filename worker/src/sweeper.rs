@@ -1,0 +1,39 @@
+//! The sweeper: re-enqueues job runs that MongoDB records as not done long after they were
+//! queued. This is how a job survives Redis losing it (a flush, a crash before the push, an
+//! api that could not reach Redis): MongoDB is the source of truth for what is still to do.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use innohub_schema::jobs::queue::JobQueue;
+use innohub_schema::jobs::runs;
+use mongodb::Database;
+use tokio_util::sync::CancellationToken;
+
+/// Runs until `stop` is cancelled, sweeping every `after / 2` (at least once a second).
+pub async fn run(db: Database, queue: JobQueue, after: Duration, stop: CancellationToken) {
+    let mut tick = tokio::time::interval((after / 2).max(Duration::from_secs(1)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        if let Err(e) = sweep(&db, &queue, after).await {
+            tracing::warn!(error = format!("{e:#}"), "sweep failed; will try again");
+        }
+    }
+}
+
+/// One pass: pushes every overdue run again and restarts its clock.
+#[tracing::instrument(name = "sweep", skip_all)]
+pub async fn sweep(db: &Database, queue: &JobQueue, after: Duration) -> anyhow::Result<usize> {
+    let cutoff = Utc::now() - chrono::Duration::from_std(after)?;
+    let overdue = runs::overdue(db, cutoff, 100).await?;
+    for run in &overdue {
+        queue.push(run).await?;
+        runs::touch(db, &run.id).await?;
+        tracing::info!(run_id = %run.id, kind = ?run.kind, "re-enqueued overdue job run");
+    }
+    Ok(overdue.len())
+}
