@@ -71,8 +71,9 @@ fn main() -> ExitCode {
 }
 
 async fn serve(settings: ApiSettings) -> anyhow::Result<()> {
+    let shutdown = innohub_schema::shutdown::signal();
     let app = Application::build(settings).await?;
     let addr = app.local_addr();
     tracing::info!(%addr, graphiql = %format!("http://{addr}/graphql"), "listening");
-    app.run(innohub_schema::shutdown::signal()).await
+    app.run(shutdown).await
 }

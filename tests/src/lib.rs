@@ -6,9 +6,11 @@
 //! never see each other's data.
 
 pub mod process;
+pub mod redis_server;
 pub mod services;
 
 pub use process::{TestApi, TestWorker};
+pub use redis_server::RedisServer;
 pub use services::{Services, unique_name};
 
 use std::future::Future;

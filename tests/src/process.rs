@@ -59,10 +59,10 @@ async fn spawn<T: Send + 'static>(
         let mut lines = BufReader::new(stdout).lines();
         while let Ok(Some(line)) = lines.next_line().await {
             eprintln!("[{label}] {line}");
-            if let (Some(_), Ok(v)) = (&tx, serde_json::from_str::<Value>(&line)) {
-                if let Some(found) = ready(&v) {
-                    let _ = tx.take().map(|tx| tx.send(found));
-                }
+            if let (Some(_), Ok(v)) = (&tx, serde_json::from_str::<Value>(&line))
+                && let Some(found) = ready(&v)
+            {
+                let _ = tx.take().map(|tx| tx.send(found));
             }
         }
     });

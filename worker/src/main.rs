@@ -43,10 +43,10 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
             innohub_schema::telemetry::init(&settings.core.log);
-            runtime.block_on(innohub_worker::run(
-                settings,
-                innohub_schema::shutdown::signal(),
-            ))
+            runtime.block_on(async {
+                let shutdown = innohub_schema::shutdown::signal();
+                innohub_worker::run(settings, shutdown).await
+            })
         }
         Command::Health => runtime.block_on(innohub_worker::health(&settings)),
     };

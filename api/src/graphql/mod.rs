@@ -34,3 +34,18 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 pub fn sdl() -> String {
     builder().finish().sdl()
 }
+
+#[cfg(test)]
+mod tests {
+    /// The checked-in SDL is what clients and reviewers read; it must match the code.
+    /// Regenerate with `cargo run -p innohub-api -- export-schema`.
+    #[test]
+    fn the_exported_sdl_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/innohub.graphql");
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            on_disk == super::sdl(),
+            "schema/innohub.graphql is stale: run `cargo run -p innohub-api -- export-schema`"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! The HTTP surface: GraphQL, GraphiQL, health, metrics, and how bad requests are answered.
+
+use innohub_tests::TestApi;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn graphql_answers_typename() {
+    let api = TestApi::spawn().await;
+    let data = api.data("{ __typename }", json!({})).await;
+    assert_eq!(data, json!({ "__typename": "Query" }));
+}
+
+#[tokio::test]
+async fn graphiql_is_served_on_get() {
+    let api = TestApi::spawn().await;
+    let response = api.get("/graphql").await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/html")
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("graphiql")
+    );
+}
+
+#[tokio::test]
+async fn a_query_can_be_sent_with_get() {
+    let api = TestApi::spawn().await;
+    let response = api.get("/graphql?query=%7B__typename%7D").await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["data"]["__typename"], "Query");
+}
+
+#[tokio::test]
+async fn health_and_readiness_are_ok_when_services_are_up() {
+    let api = TestApi::spawn().await;
+    let health = api.get("/healthz").await;
+    assert_eq!(health.status(), 200);
+    let ready = api.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    let body: Value = ready.json().await.expect("json");
+    assert_eq!(body["status"], "ready");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let api = TestApi::spawn().await;
+    let response = api.get("/healthz").await;
+    let id = response.headers()["x-request-id"].to_str().expect("ascii");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let given = api
+        .http
+        .get(api.url("/healthz"))
+        .header("x-request-id", "trace-me-123")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(given.headers()["x-request-id"], "trace-me-123");
+}
+
+#[tokio::test]
+async fn an_unknown_route_is_404() {
+    let api = TestApi::spawn().await;
+    assert_eq!(api.get("/nope").await.status(), 404);
+}
+
+async fn post_raw(api: &TestApi, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+    let response = api
+        .http
+        .post(api.url("/graphql"))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("answer");
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+#[tokio::test]
+async fn malformed_json_is_400_with_a_graphql_error_body() {
+    let api = TestApi::spawn().await;
+    let (status, body) = post_raw(&api, "application/json", b"{ not json".to_vec()).await;
+    assert_eq!(status, 400);
+    assert!(body["errors"][0]["message"].as_str().is_some(), "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+}
+
+#[tokio::test]
+async fn a_query_that_does_not_parse_is_400() {
+    let api = TestApi::spawn().await;
+    let (status, body) = post_raw(
+        &api,
+        "application/json",
+        br#"{"query":"{ __typename "}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["errors"][0]["message"].is_string(), "{body}");
+    assert!(body.get("data").is_none_or(Value::is_null), "{body}");
+}
+
+#[tokio::test]
+async fn an_unknown_field_is_a_validation_error_not_a_500() {
+    let api = TestApi::spawn().await;
+    let (status, body) = post_raw(
+        &api,
+        "application/json",
+        br#"{"query":"{ noSuchField }"}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("noSuchField"), "{body}");
+}
+
+#[tokio::test]
+async fn a_body_over_one_mebibyte_is_413() {
+    let api = TestApi::spawn().await;
+    let padding = " ".repeat(1024 * 1024 + 1);
+    let body = format!(r#"{{"query":"{{ __typename }}{padding}"}}"#).into_bytes();
+    let (status, _) = post_raw(&api, "application/json", body).await;
+    assert_eq!(status, 413);
+    // Just under the limit is still served.
+    let padding = " ".repeat(1024 * 1000);
+    let body = format!(r#"{{"query":"{{ __typename }}{padding}"}}"#).into_bytes();
+    let (status, body) = post_raw(&api, "application/json", body).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_per_operation() {
+    let api = TestApi::spawn().await;
+    for _ in 0..3 {
+        let response = api
+            .http
+            .post(api.url("/graphql"))
+            .json(&json!({ "query": "query Probe { __typename }", "operationName": "Probe" }))
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(response.status(), 200);
+    }
+    let text = api
+        .get("/metrics")
+        .await
+        .text()
+        .await
+        .expect("metrics text");
+    assert!(
+        text.contains(r#"innohub_graphql_requests_total{operation="Probe",outcome="ok"} 3"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"innohub_graphql_request_duration_seconds_count{operation="Probe"} 3"#)
+    );
+    assert!(text.contains(r#"route="/graphql""#));
+}
