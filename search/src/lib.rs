@@ -1,0 +1,1 @@
+//! Polish full-text search over the innohub catalogue.
