@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Serve GraphQL and the HTTP endpoints (the default).
     Serve,
+    /// Load the demo data set (idempotent) into the configured database.
+    Seed,
     /// Write the GraphQL schema (SDL) to a file.
     ExportSchema {
         #[arg(long, default_value = "schema/innohub.graphql")]
@@ -42,7 +44,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Serve => {
+        command @ (Command::Serve | Command::Seed) => {
             let settings = match ApiSettings::from_env() {
                 Ok(s) => s,
                 Err(e) => {
@@ -58,7 +60,13 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            match runtime.block_on(serve(settings)) {
+            let work = async {
+                match command {
+                    Command::Seed => seed(settings).await,
+                    _ => serve(settings).await,
+                }
+            };
+            match runtime.block_on(work) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     tracing::error!(error = format!("{e:#}"), "api failed");
@@ -68,6 +76,14 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+async fn seed(settings: ApiSettings) -> anyhow::Result<()> {
+    let db = innohub_schema::db::connect(&settings.core, "innohub-seed").await?;
+    innohub_schema::db::ensure_indexes(&db).await?;
+    let written = innohub_schema::seed::load(&db).await?;
+    tracing::info!(written, database = %settings.core.database, "demo data loaded");
+    Ok(())
 }
 
 async fn serve(settings: ApiSettings) -> anyhow::Result<()> {

@@ -6,7 +6,14 @@
 
 pub mod config;
 pub mod db;
+pub mod error;
+pub mod innovation;
 pub mod jobs;
+pub mod money;
+pub mod organization;
+pub mod region;
+pub mod seed;
 pub mod shutdown;
 pub mod statistics;
 pub mod telemetry;
+pub mod values;
