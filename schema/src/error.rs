@@ -104,7 +104,11 @@ impl Problems {
 
     /// `Ok(value)` when nothing was recorded.
     pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<DomainError>> {
-        if self.0.is_empty() { Ok(value()) } else { Err(self.0) }
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(self.0)
+        }
     }
 
     pub fn into_vec(self) -> Vec<DomainError> {

@@ -4,6 +4,7 @@
 //! Nothing here knows HTTP or GraphQL: the api translates between its transport and these types,
 //! the worker runs jobs over them.
 
+pub mod access;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -11,9 +12,12 @@ pub mod innovation;
 pub mod jobs;
 pub mod money;
 pub mod organization;
+pub mod page;
+pub mod project;
 pub mod region;
 pub mod seed;
 pub mod shutdown;
 pub mod statistics;
 pub mod telemetry;
 pub mod values;
+pub mod visibility;

@@ -36,8 +36,9 @@ impl Money {
     }
 
     pub fn parse_str(value: &str, field: FieldPath) -> Result<Self, DomainError> {
-        let d = Decimal::from_str(value.trim())
-            .map_err(|_| DomainError::invalid(field.clone(), format!("{value:?} is not a number")))?;
+        let d = Decimal::from_str(value.trim()).map_err(|_| {
+            DomainError::invalid(field.clone(), format!("{value:?} is not a number"))
+        })?;
         Self::parse(d, field)
     }
 
@@ -98,7 +99,10 @@ mod tests {
         assert!(Money::parse_str("1.005", f()).is_err());
         assert!(Money::parse_str("abc", f()).is_err());
         assert!(Money::parse_str("1.50", f()).is_ok());
-        assert!(Money::parse_str("1.500", f()).is_ok(), "trailing zeros are not extra precision");
+        assert!(
+            Money::parse_str("1.500", f()).is_ok(),
+            "trailing zeros are not extra precision"
+        );
     }
 
     #[test]

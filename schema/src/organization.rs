@@ -14,7 +14,7 @@ use crate::error::{DomainError, FieldPath, Problems};
 use crate::region::RegionCode;
 use crate::values::{Email, NAME_MAX, optional_text, required_text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrganizationKind {
     /// Regionalny Ośrodek Polityki Społecznej.
@@ -29,6 +29,7 @@ pub enum OrganizationKind {
     SocialEconomyEntity,
     University,
     Company,
+    #[default]
     Other,
 }
 
@@ -75,32 +76,50 @@ pub struct NewOrganization {
     pub contact_phone: Option<String>,
 }
 
-impl Default for OrganizationKind {
-    fn default() -> Self {
-        Self::Other
-    }
-}
-
 impl NewOrganization {
     /// Checks every field; returns every problem found.
     pub fn parse(self) -> Result<Organization, Vec<DomainError>> {
         let mut p = Problems::new();
-        let name = p.check(required_text(&self.name, FieldPath::input("name"), NAME_MAX));
+        let name = p.check(required_text(
+            &self.name,
+            FieldPath::input("name"),
+            NAME_MAX,
+        ));
         let region = self
             .region
             .as_deref()
             .and_then(|r| p.check(RegionCode::parse(r, FieldPath::input("region"))));
         let addr = FieldPath::input("address");
         let address = Address {
-            street: p.check(optional_text(self.address.street.as_deref(), addr.child("street"), 200)).flatten(),
-            postal_code: p
-                .check(optional_text(self.address.postal_code.as_deref(), addr.child("postalCode"), 12))
+            street: p
+                .check(optional_text(
+                    self.address.street.as_deref(),
+                    addr.child("street"),
+                    200,
+                ))
                 .flatten(),
-            city: p.check(optional_text(self.address.city.as_deref(), addr.child("city"), 100)).flatten(),
+            postal_code: p
+                .check(optional_text(
+                    self.address.postal_code.as_deref(),
+                    addr.child("postalCode"),
+                    12,
+                ))
+                .flatten(),
+            city: p
+                .check(optional_text(
+                    self.address.city.as_deref(),
+                    addr.child("city"),
+                    100,
+                ))
+                .flatten(),
         };
         let contact = ContactPoint {
             name: p
-                .check(optional_text(self.contact_name.as_deref(), FieldPath::input("contactName"), 200))
+                .check(optional_text(
+                    self.contact_name.as_deref(),
+                    FieldPath::input("contactName"),
+                    200,
+                ))
                 .flatten(),
             email: self
                 .contact_email
@@ -108,7 +127,11 @@ impl NewOrganization {
                 .filter(|e| !e.trim().is_empty())
                 .and_then(|e| p.check(Email::parse(e, FieldPath::input("contactEmail")))),
             phone: p
-                .check(optional_text(self.contact_phone.as_deref(), FieldPath::input("contactPhone"), 40))
+                .check(optional_text(
+                    self.contact_phone.as_deref(),
+                    FieldPath::input("contactPhone"),
+                    40,
+                ))
                 .flatten(),
         };
         let now = Utc::now();
@@ -130,7 +153,10 @@ fn coll(db: &Database) -> mongodb::Collection<Organization> {
 }
 
 pub async fn insert(db: &Database, org: &Organization) -> anyhow::Result<()> {
-    coll(db).insert_one(org).await.context("Failed to insert the organization")?;
+    coll(db)
+        .insert_one(org)
+        .await
+        .context("Failed to insert the organization")?;
     Ok(())
 }
 

@@ -14,22 +14,70 @@ pub struct Region {
 }
 
 pub const REGIONS: [Region; 16] = [
-    Region { code: "02", name: "dolnośląskie" },
-    Region { code: "04", name: "kujawsko-pomorskie" },
-    Region { code: "06", name: "lubelskie" },
-    Region { code: "08", name: "lubuskie" },
-    Region { code: "10", name: "łódzkie" },
-    Region { code: "12", name: "małopolskie" },
-    Region { code: "14", name: "mazowieckie" },
-    Region { code: "16", name: "opolskie" },
-    Region { code: "18", name: "podkarpackie" },
-    Region { code: "20", name: "podlaskie" },
-    Region { code: "22", name: "pomorskie" },
-    Region { code: "24", name: "śląskie" },
-    Region { code: "26", name: "świętokrzyskie" },
-    Region { code: "28", name: "warmińsko-mazurskie" },
-    Region { code: "30", name: "wielkopolskie" },
-    Region { code: "32", name: "zachodniopomorskie" },
+    Region {
+        code: "02",
+        name: "dolnośląskie",
+    },
+    Region {
+        code: "04",
+        name: "kujawsko-pomorskie",
+    },
+    Region {
+        code: "06",
+        name: "lubelskie",
+    },
+    Region {
+        code: "08",
+        name: "lubuskie",
+    },
+    Region {
+        code: "10",
+        name: "łódzkie",
+    },
+    Region {
+        code: "12",
+        name: "małopolskie",
+    },
+    Region {
+        code: "14",
+        name: "mazowieckie",
+    },
+    Region {
+        code: "16",
+        name: "opolskie",
+    },
+    Region {
+        code: "18",
+        name: "podkarpackie",
+    },
+    Region {
+        code: "20",
+        name: "podlaskie",
+    },
+    Region {
+        code: "22",
+        name: "pomorskie",
+    },
+    Region {
+        code: "24",
+        name: "śląskie",
+    },
+    Region {
+        code: "26",
+        name: "świętokrzyskie",
+    },
+    Region {
+        code: "28",
+        name: "warmińsko-mazurskie",
+    },
+    Region {
+        code: "30",
+        name: "wielkopolskie",
+    },
+    Region {
+        code: "32",
+        name: "zachodniopomorskie",
+    },
 ];
 
 /// A TERYT code known to be one of the sixteen regions.
@@ -45,7 +93,8 @@ impl Serialize for RegionCode {
 impl<'de> Deserialize<'de> for RegionCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let code = String::deserialize(d)?;
-        Self::parse(&code, FieldPath::root("region")).map_err(|e| serde::de::Error::custom(e.message))
+        Self::parse(&code, FieldPath::root("region"))
+            .map_err(|e| serde::de::Error::custom(e.message))
     }
 }
 
@@ -84,16 +133,31 @@ mod tests {
     #[test]
     fn the_seed_regions_are_known_by_their_codes() {
         let f = || FieldPath::root("region");
-        assert_eq!(RegionCode::parse("12", f()).unwrap().region().name, "małopolskie");
-        assert_eq!(RegionCode::parse("08", f()).unwrap().region().name, "lubuskie");
-        assert_eq!(RegionCode::parse("24", f()).unwrap().region().name, "śląskie");
-        assert_eq!(RegionCode::parse("14", f()).unwrap().region().name, "mazowieckie");
+        assert_eq!(
+            RegionCode::parse("12", f()).unwrap().region().name,
+            "małopolskie"
+        );
+        assert_eq!(
+            RegionCode::parse("08", f()).unwrap().region().name,
+            "lubuskie"
+        );
+        assert_eq!(
+            RegionCode::parse("24", f()).unwrap().region().name,
+            "śląskie"
+        );
+        assert_eq!(
+            RegionCode::parse("14", f()).unwrap().region().name,
+            "mazowieckie"
+        );
     }
 
     #[test]
     fn unknown_codes_are_refused() {
         for code in ["00", "13", "34", "1", "", "12; drop"] {
-            assert!(RegionCode::parse(code, FieldPath::root("region")).is_err(), "{code}");
+            assert!(
+                RegionCode::parse(code, FieldPath::root("region")).is_err(),
+                "{code}"
+            );
         }
     }
 }

@@ -16,7 +16,11 @@ pub const LIST_MAX: usize = 50;
 pub fn required_text(value: &str, field: FieldPath, max: usize) -> Result<String, DomainError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(DomainError::new(field, ErrorCode::Required, "must not be empty"));
+        return Err(DomainError::new(
+            field,
+            ErrorCode::Required,
+            "must not be empty",
+        ));
     }
     limited(trimmed, field, max)
 }
@@ -85,7 +89,10 @@ impl Email {
         if ok {
             Ok(Self(v.to_owned()))
         } else {
-            Err(DomainError::invalid(field, format!("{v:?} is not an e-mail address")))
+            Err(DomainError::invalid(
+                field,
+                format!("{v:?} is not an e-mail address"),
+            ))
         }
     }
 
@@ -120,10 +127,19 @@ mod tests {
     #[test]
     fn titles_are_trimmed_and_bounded() {
         let f = || FieldPath::input("title");
-        assert_eq!(required_text("  Chcemy pracować ", f(), 300).unwrap(), "Chcemy pracować");
-        assert_eq!(required_text("   ", f(), 300).unwrap_err().code, ErrorCode::Required);
+        assert_eq!(
+            required_text("  Chcemy pracować ", f(), 300).unwrap(),
+            "Chcemy pracować"
+        );
+        assert_eq!(
+            required_text("   ", f(), 300).unwrap_err().code,
+            ErrorCode::Required
+        );
         let long = "ą".repeat(301);
-        assert_eq!(required_text(&long, f(), 300).unwrap_err().code, ErrorCode::TooLong);
+        assert_eq!(
+            required_text(&long, f(), 300).unwrap_err().code,
+            ErrorCode::TooLong
+        );
         assert!(required_text(&"ą".repeat(300), f(), 300).is_ok());
     }
 
@@ -132,7 +148,9 @@ mod tests {
         let f = || FieldPath::input("email");
         assert!(Email::parse("drojek@rops.krakow.pl", f()).is_ok());
         assert!(Email::parse("d.kolkowska@rops.lubuskie.pl", f()).is_ok());
-        for bad in ["", "no-at", "a@b", "a b@c.pl", "a@@b.pl", "@rops.pl", "a@.pl"] {
+        for bad in [
+            "", "no-at", "a@b", "a b@c.pl", "a@@b.pl", "@rops.pl", "a@.pl",
+        ] {
             assert!(Email::parse(bad, f()).is_err(), "{bad}");
         }
     }
@@ -148,7 +166,10 @@ mod tests {
 
     #[test]
     fn tags_are_normalised() {
-        let t = tags(&["Opieka".into(), "opieka ".into(), "Seniorzy".into()], FieldPath::input("tags"));
+        let t = tags(
+            &["Opieka".into(), "opieka ".into(), "Seniorzy".into()],
+            FieldPath::input("tags"),
+        );
         assert_eq!(t.unwrap(), vec!["opieka", "seniorzy"]);
     }
 }

@@ -61,7 +61,10 @@ impl Status {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            Status::Rejected | Status::NotRecommended | Status::ReadyToImplement | Status::Withdrawn
+            Status::Rejected
+                | Status::NotRecommended
+                | Status::ReadyToImplement
+                | Status::Withdrawn
         )
     }
 
