@@ -24,11 +24,32 @@ enum Command {
     Serve,
     /// Load the demo data set (idempotent) into the configured database.
     Seed,
+    /// Manage API keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Write the GraphQL schema (SDL) to a file.
     ExportSchema {
         #[arg(long, default_value = "schema/innohub.graphql")]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a key and print its secret (shown only this once).
+    Create {
+        #[arg(long, value_parser = ["admin", "staff", "partner"])]
+        role: String,
+        #[arg(long)]
+        name: String,
+        /// TERYT code of the voivodeship; required for partner keys.
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// List keys (never their secrets).
+    List,
 }
 
 fn main() -> ExitCode {
@@ -44,7 +65,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        command @ (Command::Serve | Command::Seed) => {
+        command @ (Command::Serve | Command::Seed | Command::Keys { .. }) => {
             let settings = match ApiSettings::from_env() {
                 Ok(s) => s,
                 Err(e) => {
@@ -63,6 +84,7 @@ fn main() -> ExitCode {
             let work = async {
                 match command {
                     Command::Seed => seed(settings).await,
+                    Command::Keys { command } => keys(settings, command).await,
                     _ => serve(settings).await,
                 }
             };
@@ -74,6 +96,50 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+async fn keys(settings: ApiSettings, command: KeysCommand) -> anyhow::Result<()> {
+    use innohub_schema::access::{self, Role};
+    let db = innohub_schema::db::connect(&settings.core, "innohub-keys").await?;
+    innohub_schema::db::ensure_indexes(&db).await?;
+    match command {
+        KeysCommand::Create { role, name, region } => {
+            let role = match role.as_str() {
+                "admin" => Role::Admin,
+                "staff" => Role::Staff,
+                _ => Role::Partner,
+            };
+            match access::create(&db, &name, role, region.as_deref()).await? {
+                Ok((key, secret)) => {
+                    eprintln!(
+                        "created key {:?} ({:?}); its secret, shown only now:",
+                        key.name, key.role
+                    );
+                    println!("{secret}");
+                    Ok(())
+                }
+                Err(e) => anyhow::bail!("{}: {}", e.field, e.message),
+            }
+        }
+        KeysCommand::List => {
+            for k in access::list(&db).await? {
+                let state = if k.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{}\t{:?}\t{}\t{}\t{}",
+                    k.id,
+                    k.role,
+                    k.region.map_or("-", |r| r.as_str()),
+                    state,
+                    k.name
+                );
+            }
+            Ok(())
         }
     }
 }

@@ -153,6 +153,55 @@ impl TestApi {
         body
     }
 
+    /// Sends a GraphQL request with `Authorization: Bearer <key>`; returns status and body.
+    pub async fn graphql_as(&self, key: &str, query: &str, variables: Value) -> Value {
+        let response = self
+            .http
+            .post(self.url("/graphql"))
+            .bearer_auth(key)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("the api answers");
+        let status = response.status();
+        let body: Value = response.json().await.expect("a JSON body");
+        assert_eq!(status, 200, "unexpected status; body: {body}");
+        body
+    }
+
+    /// Like [`TestApi::graphql_as`], asserting no errors; returns `data`.
+    pub async fn data_as(&self, key: &str, query: &str, variables: Value) -> Value {
+        let body = self.graphql_as(key, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Creates an API key with the real CLI (`innohub-api keys create`) and returns its secret.
+    pub async fn key(&self, role: &str, region: Option<&str>) -> String {
+        let mut cmd = Command::new(binary("innohub-api"));
+        cmd.env_clear().envs(&self.env).args([
+            "keys",
+            "create",
+            "--role",
+            role,
+            "--name",
+            &format!("test {role}"),
+        ]);
+        if let Some(r) = region {
+            cmd.args(["--region", r]);
+        }
+        let out = cmd.output().await.expect("innohub-api keys create runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned()
+    }
+
     /// Like [`TestApi::graphql`], and also asserts the response has no errors; returns `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let body = self.graphql(query, variables).await;

@@ -1,20 +1,54 @@
 //! The GraphQL schema: one root per operation type, merged from a module per domain area.
 //!
 //! The schema is built without any connection (the SDL exporter needs none); the application
-//! adds its state as schema data when it starts.
+//! adds its state as schema data when it starts, and the HTTP layer adds the caller's
+//! principal and fresh DataLoaders to every request.
 
+pub mod auth;
+mod ids;
+mod innovations;
+mod keys;
+pub mod loaders;
+mod node;
+mod organizations;
 mod payload;
+mod projects;
+mod relay;
 mod statistics;
 
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, LruCacheStorage,
+};
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 pub use payload::{UserError, UserErrorCode};
 
-#[derive(MergedObject, Default)]
-pub struct Query(statistics::StatisticsQuery);
+/// Deepest nesting a query may have; the deepest useful query (a page of innovations with
+/// their project's implementer's region) is far below this.
+pub const MAX_DEPTH: usize = 12;
+/// Upper bound on a query's cost (each field 1, lists multiplied by their page size).
+pub const MAX_COMPLEXITY: usize = 5_000;
+/// How many persisted queries each api process remembers.
+const PERSISTED_QUERIES: usize = 1_024;
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(statistics::StatisticsMutation);
+pub struct Query(
+    node::NodeQuery,
+    innovations::InnovationQuery,
+    projects::ProjectQuery,
+    organizations::OrganizationQuery,
+    keys::KeyQuery,
+    statistics::StatisticsQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    innovations::InnovationMutation,
+    projects::ProjectMutation,
+    organizations::OrganizationMutation,
+    keys::KeyMutation,
+    statistics::StatisticsMutation,
+);
 
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(statistics::StatisticsSubscription);
@@ -28,6 +62,11 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
         Mutation::default(),
         Subscription::default(),
     )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
+        PERSISTED_QUERIES,
+    )))
 }
 
 /// The schema in SDL, as written to `schema/innohub.graphql`.

@@ -3,6 +3,7 @@
 //! next to its field.
 
 use async_graphql::{Enum, SimpleObject};
+use innohub_schema::error::{DomainError, ErrorCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 pub enum UserErrorCode {
@@ -16,6 +17,8 @@ pub enum UserErrorCode {
     Taken,
     /// A referenced object does not exist (or is not visible to you).
     NotFound,
+    /// The lifecycle does not allow this status change now.
+    InvalidTransition,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, SimpleObject)]
@@ -25,4 +28,35 @@ pub struct UserError {
     pub field: Vec<String>,
     pub message: String,
     pub code: UserErrorCode,
+}
+
+impl From<DomainError> for UserError {
+    fn from(e: DomainError) -> Self {
+        Self {
+            field: e.field.segments().to_vec(),
+            message: e.message,
+            code: match e.code {
+                ErrorCode::Invalid => UserErrorCode::Invalid,
+                ErrorCode::Required => UserErrorCode::Required,
+                ErrorCode::TooLong => UserErrorCode::TooLong,
+                ErrorCode::Taken => UserErrorCode::Taken,
+                ErrorCode::NotFound => UserErrorCode::NotFound,
+                ErrorCode::InvalidTransition => UserErrorCode::InvalidTransition,
+            },
+        }
+    }
+}
+
+/// Converts a list of domain problems.
+pub fn user_errors(errors: Vec<DomainError>) -> Vec<UserError> {
+    errors.into_iter().map(UserError::from).collect()
+}
+
+/// A reference in the input that points nowhere.
+pub fn not_found(field: &str, what: &str) -> UserError {
+    UserError {
+        field: vec!["input".to_owned(), field.to_owned()],
+        message: format!("no {what} with this id"),
+        code: UserErrorCode::NotFound,
+    }
 }

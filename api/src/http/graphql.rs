@@ -14,7 +14,10 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use innohub_schema::access::{self, Principal};
 use serde_json::json;
+
+use crate::graphql::loaders::Loaders;
 
 use crate::state::AppState;
 
@@ -27,12 +30,16 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         .max_file_size(state.settings.max_body_bytes)
         .max_num_files(16);
     match async_graphql::http::receive_batch_body(content_type, body.as_ref(), options).await {
-        Ok(batch) => execute(&state, batch).await,
+        Ok(batch) => execute(&state, &headers, batch).await,
         Err(e) => request_error(&e),
     }
 }
 
-pub async fn get(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     match query.filter(|q| !q.is_empty()) {
         None => Html(
             GraphiQLSource::build()
@@ -43,14 +50,66 @@ pub async fn get(State(state): State<AppState>, RawQuery(query): RawQuery) -> Re
         )
         .into_response(),
         Some(q) => match async_graphql::http::parse_query_string(&q) {
-            Ok(request) => execute(&state, BatchRequest::Single(request)).await,
+            Ok(request) => execute(&state, &headers, BatchRequest::Single(request)).await,
             Err(e) => request_error(&e),
         },
     }
 }
 
-async fn execute(state: &AppState, batch: BatchRequest) -> Response {
+/// Who sent the request: anonymous without an `Authorization` header; a 401 for a key that is
+/// malformed, unknown or revoked (a client that sends a key expects it to count, and silently
+/// downgrading it to anonymous would hide the problem).
+async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principal, Response> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Principal::Anonymous);
+    };
+    let unauthenticated = |message: &str| {
+        let body = json!({
+            "errors": [{ "message": message, "extensions": { "code": "UNAUTHENTICATED" } }]
+        });
+        (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response()
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    let Some(token) = token else {
+        return Err(unauthenticated(
+            "The Authorization header must be `Bearer <api key>`",
+        ));
+    };
+    match access::authenticate(&state.db, token).await {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err(unauthenticated("Unknown or revoked API key")),
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "authentication failed");
+            let body = json!({
+                "errors": [{ "message": "Internal server error", "extensions": { "code": "INTERNAL_SERVER_ERROR" } }]
+            });
+            Err((StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response())
+        }
+    }
+}
+
+/// Gives every request in the batch the caller and a fresh set of DataLoaders.
+fn with_request_data(batch: BatchRequest, state: &AppState, principal: &Principal) -> BatchRequest {
+    let prepare =
+        |r: async_graphql::Request| r.data(principal.clone()).data(Loaders::new(&state.db));
+    match batch {
+        BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
+        BatchRequest::Batch(rs) => BatchRequest::Batch(rs.into_iter().map(prepare).collect()),
+    }
+}
+
+async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> Response {
     let started = Instant::now();
+    let principal = match principal(state, headers).await {
+        Ok(p) => p,
+        Err(response) => return response,
+    };
+    let batch = with_request_data(batch, state, &principal);
     let operation = match &batch {
         BatchRequest::Single(r) => r.operation_name.clone(),
         BatchRequest::Batch(_) => Some("batch".to_owned()),

@@ -1,0 +1,141 @@
+//! API keys, managed by admins.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use innohub_schema::access::{self, ApiKey};
+use mongodb::Database;
+
+use super::auth;
+use super::ids::{self, Kind};
+use super::organizations::RegionGql;
+use super::payload::{UserError, user_errors};
+use crate::error::{ApiError, OrInternal};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "innohub_schema::access::Role", name = "Role")]
+pub enum RoleGql {
+    Admin,
+    Staff,
+    Partner,
+}
+
+/// An API key as the hub remembers it: never the secret.
+#[derive(SimpleObject)]
+#[graphql(name = "ApiKey")]
+pub struct ApiKeyGql {
+    id: ID,
+    name: String,
+    role: RoleGql,
+    region: Option<RegionGql>,
+    created_at: DateTime<Utc>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<ApiKey> for ApiKeyGql {
+    fn from(k: ApiKey) -> Self {
+        Self {
+            id: ids::encode(Kind::ApiKey, k.id),
+            name: k.name,
+            role: k.role.into(),
+            region: k.region.map(Into::into),
+            created_at: k.created_at,
+            revoked_at: k.revoked_at,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateApiKeyInput {
+    /// Who or what the key is for, e.g. "ROPS Kraków – staff".
+    name: String,
+    role: RoleGql,
+    /// Required for PARTNER keys: the TERYT code of the partner's voivodeship.
+    region: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct CreateApiKeyPayload {
+    api_key: Option<ApiKeyGql>,
+    /// The key itself. Shown only here, once: store it now.
+    secret: Option<String>,
+    user_errors: Vec<UserError>,
+}
+
+#[derive(InputObject)]
+pub struct RevokeApiKeyInput {
+    id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct RevokeApiKeyPayload {
+    api_key: Option<ApiKeyGql>,
+    user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct KeyQuery;
+
+#[Object]
+impl KeyQuery {
+    /// Every API key (admins only).
+    async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKeyGql>> {
+        auth::require_admin(ctx)?;
+        let db = ctx.data::<Database>()?;
+        Ok(access::list(db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct KeyMutation;
+
+#[Object]
+impl KeyMutation {
+    /// Creates an API key (admins only). The secret is in the payload and nowhere else.
+    async fn create_api_key(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiKeyInput,
+    ) -> async_graphql::Result<CreateApiKeyPayload> {
+        auth::require_admin(ctx)?;
+        let db = ctx.data::<Database>()?;
+        match access::create(db, &input.name, input.role.into(), input.region.as_deref())
+            .await
+            .or_internal()?
+        {
+            Ok((key, secret)) => Ok(CreateApiKeyPayload {
+                api_key: Some(key.into()),
+                secret: Some(secret),
+                user_errors: Vec::new(),
+            }),
+            Err(e) => Ok(CreateApiKeyPayload {
+                api_key: None,
+                secret: None,
+                user_errors: user_errors(vec![e]),
+            }),
+        }
+    }
+
+    /// Revokes an API key at once (admins only).
+    async fn revoke_api_key(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeApiKeyInput,
+    ) -> async_graphql::Result<RevokeApiKeyPayload> {
+        auth::require_admin(ctx)?;
+        let db = ctx.data::<Database>()?;
+        let oid = ids::decode(&input.id, Kind::ApiKey)?;
+        let key = access::revoke(db, oid)
+            .await
+            .or_internal()?
+            .ok_or(ApiError::NotFound("Active API key"))?;
+        Ok(RevokeApiKeyPayload {
+            api_key: Some(key.into()),
+            user_errors: Vec::new(),
+        })
+    }
+}

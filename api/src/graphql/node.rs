@@ -1,0 +1,41 @@
+//! The `Node` interface and `node(id:)`: any object by its global id.
+
+use async_graphql::{Context, ID, Interface, Object};
+
+use super::ids::{self, Kind};
+use super::innovations::{InnovationGql, visible_innovation};
+use super::loaders::Loaders;
+use super::organizations::OrganizationGql;
+use super::projects::{ProjectGql, visible_project};
+use crate::error::OrInternal;
+
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    Innovation(InnovationGql),
+    Project(ProjectGql),
+    Organization(OrganizationGql),
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global id; null when it does not exist or you may not see it.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        let (kind, oid) = ids::decode_any(&id)?;
+        Ok(match kind {
+            Kind::Innovation => visible_innovation(ctx, oid).await?.map(Node::Innovation),
+            Kind::Project => visible_project(ctx, oid).await?.map(Node::Project),
+            Kind::Organization => ctx
+                .data::<Loaders>()?
+                .organizations
+                .load_one(oid)
+                .await
+                .or_internal()?
+                .map(|o| Node::Organization(OrganizationGql(o))),
+            Kind::ApiKey => None,
+        })
+    }
+}

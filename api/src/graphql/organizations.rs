@@ -1,0 +1,243 @@
+//! Organizations and regions.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use innohub_schema::db::collections;
+use innohub_schema::organization::{
+    self, Address, NewOrganization, Organization, OrganizationKind,
+};
+use innohub_schema::page::{Cursor, Direction, Sort};
+use innohub_schema::region::{REGIONS, RegionCode};
+use mongodb::Database;
+
+use super::auth;
+use super::ids::{self, Kind};
+use super::payload::{UserError, user_errors};
+use super::relay::{self, Conn, TotalCount};
+use crate::error::{ApiError, OrInternal};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "innohub_schema::organization::OrganizationKind")]
+pub enum OrganizationKindGql {
+    RegionalSocialPolicyCentre,
+    MunicipalSocialWelfareCentre,
+    DistrictFamilySupportCentre,
+    LocalGovernment,
+    Ngo,
+    SocialEconomyEntity,
+    University,
+    Company,
+    Other,
+}
+
+/// A voivodeship.
+#[derive(SimpleObject, Clone)]
+#[graphql(name = "Region")]
+pub struct RegionGql {
+    /// Official two-digit TERYT code, e.g. "12".
+    pub code: String,
+    /// Polish name, e.g. "małopolskie".
+    pub name: String,
+}
+
+impl From<RegionCode> for RegionGql {
+    fn from(code: RegionCode) -> Self {
+        let r = code.region();
+        Self {
+            code: r.code.to_owned(),
+            name: r.name.to_owned(),
+        }
+    }
+}
+
+/// Parses a region code given as a query argument (a GraphQL error, not a userError).
+pub fn region_arg(code: Option<String>) -> Result<Option<RegionCode>, ApiError> {
+    code.map(|c| {
+        RegionCode::parse(&c, innohub_schema::error::FieldPath::root("region"))
+            .map_err(|e| ApiError::BadUserInput(format!("region: {}", e.message)))
+    })
+    .transpose()
+}
+
+#[derive(SimpleObject, Clone)]
+#[graphql(name = "Address")]
+pub struct AddressGql {
+    street: Option<String>,
+    postal_code: Option<String>,
+    city: Option<String>,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct ContactPoint {
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct OrganizationGql(pub Arc<Organization>);
+
+#[Object(name = "Organization")]
+impl OrganizationGql {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Organization, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> OrganizationKindGql {
+        self.0.kind.into()
+    }
+    async fn region(&self) -> Option<RegionGql> {
+        self.0.region.map(Into::into)
+    }
+    async fn address(&self) -> AddressGql {
+        let a = &self.0.address;
+        AddressGql {
+            street: a.street.clone(),
+            postal_code: a.postal_code.clone(),
+            city: a.city.clone(),
+        }
+    }
+    async fn contact(&self) -> ContactPoint {
+        let c = &self.0.contact;
+        ContactPoint {
+            name: c.name.clone(),
+            email: c.email.as_ref().map(|e| e.as_str().to_owned()),
+            phone: c.phone.clone(),
+        }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct OrganizationFilter {
+    region: Option<String>,
+    kind: Option<OrganizationKindGql>,
+}
+
+#[derive(InputObject)]
+pub struct AddressInput {
+    street: Option<String>,
+    postal_code: Option<String>,
+    city: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct CreateOrganizationInput {
+    name: String,
+    kind: OrganizationKindGql,
+    /// TERYT code of the voivodeship, e.g. "12".
+    region: Option<String>,
+    address: Option<AddressInput>,
+    contact_name: Option<String>,
+    contact_email: Option<String>,
+    contact_phone: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct OrganizationPayload {
+    organization: Option<OrganizationGql>,
+    user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct OrganizationQuery;
+
+const BY_NAME: Sort = Sort {
+    field: "name",
+    direction: Direction::Asc,
+};
+
+#[Object]
+impl OrganizationQuery {
+    /// The sixteen voivodeships.
+    async fn regions(&self) -> Vec<RegionGql> {
+        REGIONS
+            .iter()
+            .map(|r| RegionGql {
+                code: r.code.to_owned(),
+                name: r.name.to_owned(),
+            })
+            .collect()
+    }
+
+    /// Organizations by name.
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganizationFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<OrganizationGql>> {
+        let db = ctx.data::<Database>()?;
+        let window = relay::window(first, after, last, before)?;
+        let filter = filter.unwrap_or_default();
+        let query = organization::filter(region_arg(filter.region)?, filter.kind.map(Into::into));
+        let page = innohub_schema::page::fetch(
+            &db.collection::<Organization>(collections::ORGANIZATIONS),
+            query.clone(),
+            BY_NAME,
+            &window,
+        )
+        .await
+        .or_internal()?;
+        Ok(relay::connection(
+            page,
+            TotalCount::new(db, collections::ORGANIZATIONS, query),
+            |o| Cursor {
+                key: o.name.clone().into(),
+                id: o.id,
+            },
+            |o| OrganizationGql(Arc::new(o)),
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct OrganizationMutation;
+
+#[Object]
+impl OrganizationMutation {
+    /// Adds an organization (staff, or a partner for its own region).
+    async fn create_organization(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOrganizationInput,
+    ) -> async_graphql::Result<OrganizationPayload> {
+        let db = ctx.data::<Database>()?;
+        auth::require_key(ctx)?;
+        let address = input.address.map_or_else(Address::default, |a| Address {
+            street: a.street,
+            postal_code: a.postal_code,
+            city: a.city,
+        });
+        let parsed = NewOrganization {
+            name: input.name,
+            kind: OrganizationKind::from(input.kind),
+            region: input.region,
+            address,
+            contact_name: input.contact_name,
+            contact_email: input.contact_email,
+            contact_phone: input.contact_phone,
+        }
+        .parse();
+        let org = match parsed {
+            Ok(o) => o,
+            Err(errors) => {
+                return Ok(OrganizationPayload {
+                    organization: None,
+                    user_errors: user_errors(errors),
+                });
+            }
+        };
+        auth::require_editor(ctx, org.region)?;
+        organization::insert(db, &org).await.or_internal()?;
+        Ok(OrganizationPayload {
+            organization: Some(OrganizationGql(Arc::new(org))),
+            user_errors: Vec::new(),
+        })
+    }
+}

@@ -1,0 +1,68 @@
+//! Relay connections over keyset pages: `edges { cursor node }`, `pageInfo`, and a
+//! `totalCount` that is counted only when a client asks for it.
+
+use async_graphql::Object;
+use async_graphql::connection::EmptyFields;
+use async_graphql::connection::{Connection, Edge};
+use bson::Document;
+use innohub_schema::page::{Cursor, Page, Window};
+use mongodb::Database;
+
+use crate::error::{ApiError, OrInternal};
+
+pub struct TotalCount {
+    db: Database,
+    collection: &'static str,
+    filter: Document,
+}
+
+impl TotalCount {
+    pub fn new(db: &Database, collection: &'static str, filter: Document) -> Self {
+        Self {
+            db: db.clone(),
+            collection,
+            filter,
+        }
+    }
+}
+
+#[Object]
+impl TotalCount {
+    /// How many items match, across all pages.
+    async fn total_count(&self) -> async_graphql::Result<i64> {
+        let n = self
+            .db
+            .collection::<Document>(self.collection)
+            .count_documents(self.filter.clone())
+            .await
+            .or_internal()?;
+        Ok(n as i64)
+    }
+}
+
+pub type Conn<N> = Connection<String, N, TotalCount, EmptyFields>;
+
+/// Checks Relay arguments; a bad cursor or size is the client's error, said clearly.
+pub fn window(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> Result<Window, ApiError> {
+    Window::parse(first, after.as_deref(), last, before.as_deref())
+        .map_err(|e| ApiError::BadUserInput(e.to_string()))
+}
+
+pub fn connection<T, N: async_graphql::OutputType>(
+    page: Page<T>,
+    total: TotalCount,
+    cursor: impl Fn(&T) -> Cursor,
+    node: impl Fn(T) -> N,
+) -> Conn<N> {
+    let mut conn = Connection::with_additional_fields(page.has_previous, page.has_next, total);
+    conn.edges.extend(page.items.into_iter().map(|item| {
+        let c = cursor(&item).encode();
+        Edge::new(c, node(item))
+    }));
+    conn
+}
