@@ -1,6 +1,18 @@
 fn fold(s: &str) -> String {
-    s.to_lowercase().chars().map(|c| match c {
-        'ą'=>'a','ć'=>'c','ę'=>'e','ł'=>'l','ń'=>'n','ó'=>'o','ś'=>'s','ź'|'ż'=>'z', c=>c}).collect()
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'ą' => 'a',
+            'ć' => 'c',
+            'ę' => 'e',
+            'ł' => 'l',
+            'ń' => 'n',
+            'ó' => 'o',
+            'ś' => 's',
+            'ź' | 'ż' => 'z',
+            c => c,
+        })
+        .collect()
 }
 fn main() {
     let words: Vec<String> = std::env::args().skip(1).collect();

@@ -214,7 +214,7 @@ async fn an_idea_travels_the_whole_lifecycle_and_skipping_a_step_is_refused() {
     let history = ready["history"].as_array().expect("history");
     assert_eq!(history.len(), 7);
     assert_eq!(
-        history[7],
+        history[6],
         json!({ "from": "SELECTED_FOR_SCALING", "to": "READY_TO_IMPLEMENT", "by": "test staff", "note": "→ READY_TO_IMPLEMENT" })
     );
 
