@@ -176,30 +176,34 @@ impl TestApi {
         body["data"].clone()
     }
 
-    /// Creates an API key with the real CLI (`innohub-api keys create`) and returns its secret.
-    pub async fn key(&self, role: &str, region: Option<&str>) -> String {
-        let mut cmd = Command::new(binary("innohub-api"));
-        cmd.env_clear().envs(&self.env).args([
-            "keys",
-            "create",
-            "--role",
-            role,
-            "--name",
-            &format!("test {role}"),
-        ]);
-        if let Some(r) = region {
-            cmd.args(["--region", r]);
-        }
-        let out = cmd.output().await.expect("innohub-api keys create runs");
+    /// Runs an `innohub-api` subcommand against this api's database; returns its stdout.
+    pub async fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new(binary("innohub-api"))
+            .env_clear()
+            .envs(&self.env)
+            .args(args)
+            .output()
+            .await
+            .expect("innohub-api runs");
         assert!(
             out.status.success(),
-            "{}",
+            "{args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout)
             .expect("utf-8")
             .trim()
             .to_owned()
+    }
+
+    /// Creates an API key with the real CLI (`innohub-api keys create`) and returns its secret.
+    pub async fn key(&self, role: &str, region: Option<&str>) -> String {
+        let name = format!("test {role}");
+        let mut args = vec!["keys", "create", "--role", role, "--name", &name];
+        if let Some(r) = region {
+            args.extend(["--region", r]);
+        }
+        self.cli(&args).await
     }
 
     /// Like [`TestApi::graphql`], and also asserts the response has no errors; returns `data`.
