@@ -66,6 +66,56 @@ struct IndexSpec {
 /// Every index the hub relies on. Names are explicit so a changed definition shows up as a
 /// conflict at start rather than as a silent second index.
 const INDEXES: &[IndexSpec] = &[
+    // The catalogue's listings: filtered by visibility and status, paged in each sort order.
+    IndexSpec {
+        collection: collections::INNOVATIONS,
+        name: "status_updated_at",
+        keys: || doc! { "status": 1, "updated_at": -1, "_id": -1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::INNOVATIONS,
+        name: "updated_at",
+        keys: || doc! { "updated_at": -1, "_id": -1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::INNOVATIONS,
+        name: "title",
+        keys: || doc! { "title": 1, "_id": 1 },
+        unique: false,
+    },
+    // Project pages and target progress (counts by project and status).
+    IndexSpec {
+        collection: collections::INNOVATIONS,
+        name: "project_status",
+        keys: || doc! { "project_id": 1, "status": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::INNOVATIONS,
+        name: "region",
+        keys: || doc! { "region": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::INNOVATIONS,
+        name: "tags",
+        keys: || doc! { "tags": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::ORGANIZATIONS,
+        name: "name",
+        keys: || doc! { "name": 1, "_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::PROJECTS,
+        name: "region",
+        keys: || doc! { "region": 1 },
+        unique: false,
+    },
     IndexSpec {
         collection: collections::JOB_RUNS,
         name: "status_enqueued_at",

@@ -416,12 +416,45 @@ pub async fn list_innovations(
         innohub_schema::page::fetch(&store::collection(db), query.clone(), order.sort(), &window)
             .await
             .or_internal()?;
+    prefetch(ctx, &page.items).await?;
     Ok(relay::connection(
         page,
         TotalCount::new(db, collections::INNOVATIONS, query),
         |i| order.cursor(i),
         |i| InnovationGql(Arc::new(i)),
     ))
+}
+
+/// Loads the relations the query asks for, for the whole page at once, before the nodes are
+/// resolved. The DataLoaders would batch them anyway, but only within a short time window, so a
+/// slow moment could split a batch, and two overlapping batches of one loader can fetch the
+/// same key twice. Asking for every key up front, in order, fixes what a page costs: the page,
+/// then its projects (with their innovation counts, two concurrent queries), then every
+/// organization the page shows (innovators', implementers', partners') in one query.
+async fn prefetch(ctx: &Context<'_>, page: &[Innovation]) -> async_graphql::Result<()> {
+    let loaders = ctx.data::<Loaders>()?;
+    let node = ctx.look_ahead().field("edges").field("node");
+    let project = node.field("project");
+    let mut orgs: Vec<ObjectId> = Vec::new();
+    if project.exists() {
+        let ids: Vec<ObjectId> = page.iter().filter_map(|i| i.project_id).collect();
+        let loaded = loaders.projects.load_many(ids).await.or_internal()?;
+        if project.field("implementer").exists() || project.field("partners").exists() {
+            orgs.extend(loaded.values().flat_map(|l| {
+                l.project
+                    .implementer_id
+                    .into_iter()
+                    .chain(l.project.partner_ids.iter().copied())
+            }));
+        }
+    }
+    if node.field("innovator").field("organization").exists() {
+        orgs.extend(page.iter().filter_map(|i| i.innovator.organization_id));
+    }
+    if !orgs.is_empty() {
+        loaders.organizations.load_many(orgs).await.or_internal()?;
+    }
+    Ok(())
 }
 
 #[derive(Default)]

@@ -1,11 +1,12 @@
 //! DataLoaders: every relation a page of results touches is fetched in one batched query per
-//! relation, whatever the page size. A fresh set is made for every request, so nothing cached
-//! outlives the request that read it.
+//! relation, whatever the page size. Each loader caches what it loaded, so the same project
+//! reached from fifty innovations is read once; a fresh set is made for every request, so
+//! nothing cached outlives the request that read it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use bson::oid::ObjectId;
 use innohub_schema::organization::{self, Organization};
 use innohub_schema::project::{self, Project, StatusCounts};
@@ -30,17 +31,23 @@ impl From<anyhow::Error> for LoadError {
 }
 
 pub struct Loaders {
-    pub organizations: DataLoader<OrganizationLoader>,
-    pub projects: DataLoader<ProjectLoader>,
-    pub project_counts: DataLoader<ProjectCountsLoader>,
+    pub organizations: DataLoader<OrganizationLoader, HashMapCache>,
+    pub projects: DataLoader<ProjectLoader, HashMapCache>,
 }
 
 impl Loaders {
     pub fn new(db: &Database) -> Self {
         Self {
-            organizations: DataLoader::new(OrganizationLoader(db.clone()), tokio::spawn),
-            projects: DataLoader::new(ProjectLoader(db.clone()), tokio::spawn),
-            project_counts: DataLoader::new(ProjectCountsLoader(db.clone()), tokio::spawn),
+            organizations: DataLoader::with_cache(
+                OrganizationLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            projects: DataLoader::with_cache(
+                ProjectLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
         }
     }
 }
@@ -59,34 +66,42 @@ impl Loader<ObjectId> for OrganizationLoader {
     }
 }
 
+/// Loads projects together with the status counts of their innovations (for target
+/// progress), in two concurrent queries per batch. Counting here rather than in a loader of its
+/// own keeps the number of round trips fixed: a separate loader would be asked only after the
+/// projects arrived, at moments that depend on how fast each innovation resolves, and could
+/// split into several batches.
 pub struct ProjectLoader(Database);
 
-impl Loader<ObjectId> for ProjectLoader {
-    type Value = Arc<Project>;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
-        let found = project::find_many(&self.0, keys)
-            .await
-            .map_err(LoadError::from)?;
-        Ok(found.into_iter().map(|p| (p.id, Arc::new(p))).collect())
-    }
+/// A project and how many of its innovations are at each stage.
+pub struct LoadedProject {
+    pub project: Arc<Project>,
+    pub counts: Arc<StatusCounts>,
 }
 
-/// Innovation counts by status for each project, for target progress.
-pub struct ProjectCountsLoader(Database);
-
-impl Loader<ObjectId> for ProjectCountsLoader {
-    type Value = Arc<StatusCounts>;
+impl Loader<ObjectId> for ProjectLoader {
+    type Value = Arc<LoadedProject>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
-        let mut counts = project::status_counts(&self.0, keys)
-            .await
-            .map_err(LoadError::from)?;
-        Ok(keys
-            .iter()
-            .map(|k| (*k, Arc::new(counts.remove(k).unwrap_or_default())))
+        let (found, counts) = tokio::join!(
+            project::find_many(&self.0, keys),
+            project::status_counts(&self.0, keys)
+        );
+        let mut counts = counts.map_err(LoadError::from)?;
+        Ok(found
+            .map_err(LoadError::from)?
+            .into_iter()
+            .map(|p| {
+                let c = counts.remove(&p.id).unwrap_or_default();
+                (
+                    p.id,
+                    Arc::new(LoadedProject {
+                        project: Arc::new(p),
+                        counts: Arc::new(c),
+                    }),
+                )
+            })
             .collect())
     }
 }

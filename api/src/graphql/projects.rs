@@ -6,14 +6,14 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
 use innohub_schema::db::collections;
 use innohub_schema::page::{Cursor, Direction, Sort};
-use innohub_schema::project::{self, Project, ProjectFields, Target, TargetInput};
+use innohub_schema::project::{self, Project, ProjectFields, StatusCounts, Target, TargetInput};
 use mongodb::Database;
 use rust_decimal::Decimal;
 
 use super::auth;
 use super::ids::{self, Kind};
 use super::innovations::{InnovationFilterInput, InnovationGql, list_innovations};
-use super::loaders::Loaders;
+use super::loaders::{LoadedProject, Loaders};
 use super::organizations::{OrganizationGql, RegionGql, region_arg};
 use super::payload::{UserError, not_found, user_errors};
 use super::relay::{self, Conn, TotalCount};
@@ -31,7 +31,7 @@ pub enum TargetMetricGql {
 
 /// A promise the project made, with progress computed from its innovations.
 pub struct TargetGql {
-    project: Arc<Project>,
+    project: ProjectGql,
     target: Target,
 }
 
@@ -49,13 +49,7 @@ impl TargetGql {
     }
     /// The current value, derived from the project's innovations.
     async fn current(&self, ctx: &Context<'_>) -> async_graphql::Result<Decimal> {
-        let counts = ctx
-            .data::<Loaders>()?
-            .project_counts
-            .load_one(self.project.id)
-            .await
-            .or_internal()?
-            .unwrap_or_default();
+        let counts = self.project.counts(ctx).await?;
         Ok(self.target.current(&counts))
     }
     async fn achieved(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
@@ -69,8 +63,32 @@ pub struct DateRange {
     end: NaiveDate,
 }
 
+/// A project, with its innovations' status counts when they came with it from the loader.
 #[derive(Clone)]
-pub struct ProjectGql(pub Arc<Project>);
+pub struct ProjectGql(pub Arc<Project>, Option<Arc<StatusCounts>>);
+
+impl ProjectGql {
+    pub fn new(project: Project) -> Self {
+        Self(Arc::new(project), None)
+    }
+
+    fn loaded(loaded: &LoadedProject) -> Self {
+        Self(loaded.project.clone(), Some(loaded.counts.clone()))
+    }
+
+    async fn counts(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<StatusCounts>> {
+        if let Some(c) = &self.1 {
+            return Ok(c.clone());
+        }
+        let loaded = ctx
+            .data::<Loaders>()?
+            .projects
+            .load_one(self.0.id)
+            .await
+            .or_internal()?;
+        Ok(loaded.map(|l| l.counts.clone()).unwrap_or_default())
+    }
+}
 
 #[Object(name = "Project")]
 impl ProjectGql {
@@ -151,7 +169,7 @@ impl ProjectGql {
             .targets
             .iter()
             .map(|t| TargetGql {
-                project: self.0.clone(),
+                project: self.clone(),
                 target: t.clone(),
             })
             .collect()
@@ -345,7 +363,7 @@ impl ProjectQuery {
                 key: p.id.into(),
                 id: p.id,
             },
-            |p| ProjectGql(Arc::new(p)),
+            ProjectGql::new,
         ))
     }
 
@@ -370,8 +388,8 @@ pub async fn visible_project(
         .or_internal()?;
     let visibility = auth::principal(ctx).visibility();
     Ok(project
-        .filter(|p| visibility.allows(p.published, p.region))
-        .map(ProjectGql))
+        .filter(|l| visibility.allows(l.project.published, l.project.region))
+        .map(|l| ProjectGql::loaded(&l)))
 }
 
 #[derive(Default)]
@@ -397,7 +415,7 @@ impl ProjectMutation {
         auth::require_editor(ctx, project.region)?;
         project::insert(db, &project).await.or_internal()?;
         Ok(ProjectPayload {
-            project: Some(ProjectGql(Arc::new(project))),
+            project: Some(ProjectGql::new(project)),
             user_errors: Vec::new(),
         })
     }
@@ -430,7 +448,7 @@ impl ProjectMutation {
             .or_internal()?
         {
             Some(p) => Ok(ProjectPayload {
-                project: Some(ProjectGql(Arc::new(p))),
+                project: Some(ProjectGql::new(p)),
                 user_errors: Vec::new(),
             }),
             None => Ok(ProjectPayload::errors(vec![UserError {
