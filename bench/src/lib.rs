@@ -1,0 +1,1 @@
+//! Benchmarks of the innohub api against raw-driver baselines.
