@@ -7,5 +7,6 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod search_sync;
 pub mod startup;
 pub mod state;

@@ -14,11 +14,16 @@ use tokio::net::TcpListener;
 
 use crate::graphql;
 use crate::metrics::Metrics;
+use crate::search_sync;
 use crate::state::AppState;
+use innohub_search::SearchIndex;
+use tokio_util::sync::CancellationToken;
 
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    /// Stops the background tasks (the search index's change streams).
+    stop: CancellationToken,
 }
 
 impl Application {
@@ -35,9 +40,13 @@ impl Application {
         // Redis is not needed to serve reads, so it is connected lazily: the api starts and
         // answers while Redis is down, and /readyz says so.
         let queue = JobQueue::new(&settings.core).context("Failed to set up the job queue")?;
+        let search = SearchIndex::new().context("Failed to create the search index")?;
+        let stop = CancellationToken::new();
+        search_sync::start(&db, &search, stop.clone()).await?;
         let schema = graphql::builder()
             .data(db.clone())
             .data(queue.clone())
+            .data(search.clone())
             .finish();
         let listener = TcpListener::bind(settings.bind)
             .await
@@ -49,7 +58,11 @@ impl Application {
             schema,
             metrics: Arc::new(Metrics::new()),
         };
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            stop,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -69,6 +82,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let grace = self.state.settings.shutdown_timeout;
+        let self_stop = self.stop.clone();
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let router = crate::http::router(self.state);
         let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {
@@ -85,6 +99,7 @@ impl Application {
                 }
             } => tracing::warn!(?grace, "connections still open after the shutdown timeout; closing them"),
         }
+        self_stop.cancel();
         tracing::info!("api stopped");
         Ok(())
     }

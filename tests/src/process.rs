@@ -111,6 +111,17 @@ impl TestApi {
         Self::spawn_with(|_| {}).await
     }
 
+    /// A second api process on the same database and Redis namespace (as behind a load
+    /// balancer).
+    pub async fn spawn_beside(other: &TestApi) -> Self {
+        let (database, namespace) = (other.database.clone(), other.namespace.clone());
+        Self::spawn_with(move |env| {
+            env.insert("INNOHUB_DATABASE".into(), database);
+            env.insert("INNOHUB_REDIS_NAMESPACE".into(), namespace);
+        })
+        .await
+    }
+
     /// Spawns the api after `customize` has adjusted its environment.
     pub async fn spawn_with(customize: impl FnOnce(&mut HashMap<String, String>)) -> Self {
         let database = unique_name("t");

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use bson::oid::ObjectId;
 use chrono::{DateTime, NaiveDate, Utc};
+use futures::TryStreamExt;
 use innohub_schema::db::collections;
 use innohub_schema::innovation::input::{
     EvaluationInput, ExternalEvaluationInput, GrantInput, InnovationFields, InnovatorInput,
@@ -387,6 +388,7 @@ pub async fn list_innovations(
     filter: Option<InnovationFilterInput>,
     project: Option<ObjectId>,
     order: Option<InnovationOrder>,
+    search: Option<String>,
     (first, after, last, before): PageArgs,
 ) -> async_graphql::Result<Conn<InnovationGql>> {
     let db = ctx.data::<Database>()?;
@@ -410,6 +412,9 @@ pub async fn list_innovations(
         updated_since: f.updated_since,
         ids: None,
     };
+    if let Some(text) = search.filter(|t| !t.trim().is_empty()) {
+        return search_innovations(ctx, domain, &text, &window).await;
+    }
     let query = domain.to_document(&auth::principal(ctx).visibility());
     let order = order.unwrap_or_default();
     let page =
@@ -422,6 +427,87 @@ pub async fn list_innovations(
         TotalCount::new(db, collections::INNOVATIONS, query),
         |i| order.cursor(i),
         |i| InnovationGql(Arc::new(i)),
+    ))
+}
+
+/// How many ranked matches a filtered search considers; beyond this, refine the words.
+const SEARCH_CANDIDATES: usize = 1_000;
+
+/// `innovations(search:)`: the filter applied to the best-ranked matches, in rank order, paged
+/// by position.
+async fn search_innovations(
+    ctx: &Context<'_>,
+    mut filter: InnovationFilter,
+    text: &str,
+    window: &innohub_schema::page::Window,
+) -> async_graphql::Result<Conn<InnovationGql>> {
+    let db = ctx.data::<Database>()?;
+    let index = ctx.data::<innohub_search::SearchIndex>()?;
+    let principal = auth::principal(ctx);
+    if !window.forward {
+        return Err(ApiError::BadUserInput(
+            "search results page forwards only (`first`/`after`)".into(),
+        )
+        .into());
+    }
+    let hits = super::search::ranked(
+        index,
+        principal,
+        text,
+        vec![innohub_search::DocKind::Innovation],
+        0,
+        SEARCH_CANDIDATES,
+    )?;
+    let rank: std::collections::HashMap<ObjectId, usize> = hits
+        .hits
+        .iter()
+        .enumerate()
+        .filter_map(|(n, h)| ObjectId::parse_str(&h.id).ok().map(|id| (id, n)))
+        .collect();
+    filter.ids = Some(rank.keys().copied().collect());
+    let query = filter.to_document(&principal.visibility());
+    let mut found: Vec<Innovation> = store::collection(db)
+        .find(query.clone())
+        .await
+        .or_internal()?
+        .try_collect()
+        .await
+        .or_internal()?;
+    found.sort_by_key(|i| rank.get(&i.id).copied().unwrap_or(usize::MAX));
+    let start = match &window.cursor {
+        None => 0,
+        Some(c) => match c.key {
+            bson::Bson::Int64(n) if n >= 0 => n as usize + 1,
+            _ => {
+                return Err(ApiError::BadUserInput(
+                    "this cursor does not belong to a search".into(),
+                )
+                .into());
+            }
+        },
+    };
+    let total = found.len();
+    let items: Vec<(usize, Innovation)> = found
+        .into_iter()
+        .enumerate()
+        .skip(start)
+        .take(window.limit)
+        .collect();
+    let page = innohub_schema::page::Page {
+        has_next: start + items.len() < total,
+        has_previous: start > 0,
+        items,
+    };
+    let prefetched: Vec<Innovation> = page.items.iter().map(|(_, i)| i.clone()).collect();
+    prefetch(ctx, &prefetched).await?;
+    Ok(relay::connection(
+        page,
+        TotalCount::new(db, collections::INNOVATIONS, query),
+        |(n, i)| Cursor {
+            key: bson::Bson::Int64(*n as i64),
+            id: i.id,
+        },
+        |(_, i)| InnovationGql(Arc::new(i)),
     ))
 }
 
@@ -468,13 +554,25 @@ impl InnovationQuery {
         &self,
         ctx: &Context<'_>,
         filter: Option<InnovationFilterInput>,
+        #[graphql(
+            desc = "Words to search for (Polish-aware, as `search`); results come in rank order."
+        )]
+        search: Option<String>,
         order_by: Option<InnovationOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Conn<InnovationGql>> {
-        list_innovations(ctx, filter, None, order_by, (first, after, last, before)).await
+        list_innovations(
+            ctx,
+            filter,
+            None,
+            order_by,
+            search,
+            (first, after, last, before),
+        )
+        .await
     }
 
     async fn innovation(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<InnovationGql> {
@@ -588,6 +686,13 @@ pub struct AddEvaluationInput {
 pub struct InnovationPayload {
     innovation: Option<InnovationGql>,
     user_errors: Vec<UserError>,
+}
+
+/// Makes this process's search see a write at once (other processes follow the change stream).
+async fn reindex(ctx: &Context<'_>, innovation: &Innovation) {
+    if let Ok(index) = ctx.data::<innohub_search::SearchIndex>() {
+        crate::search_sync::index_now(index, crate::search_sync::innovation_doc(innovation)).await;
+    }
 }
 
 impl InnovationPayload {
@@ -740,6 +845,7 @@ impl InnovationMutation {
         auth::require_editor(ctx, changes.region)?;
         let innovation = changes.into_new(&auth::principal(ctx).actor());
         store::insert(db, &innovation).await.or_internal()?;
+        reindex(ctx, &innovation).await;
         Ok(InnovationPayload::ok(innovation))
     }
 
@@ -765,6 +871,9 @@ impl InnovationMutation {
         let updated = store::update(db, current.id, &changes)
             .await
             .or_internal()?;
+        if let Some(i) = &updated {
+            reindex(ctx, i).await;
+        }
         Ok(updated.map_or_else(
             || InnovationPayload::errors(vec![not_found("id", "innovation")]),
             InnovationPayload::ok,
@@ -792,7 +901,10 @@ impl InnovationMutation {
             .await
             .or_internal()?
         {
-            Ok(i) => Ok(InnovationPayload::ok(i)),
+            Ok(i) => {
+                reindex(ctx, &i).await;
+                Ok(InnovationPayload::ok(i))
+            }
             Err(e) => Ok(InnovationPayload::errors(user_errors(vec![e]))),
         }
     }

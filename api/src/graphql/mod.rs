@@ -14,6 +14,7 @@ mod organizations;
 mod payload;
 mod projects;
 mod relay;
+mod search;
 mod statistics;
 
 use async_graphql::extensions::apollo_persisted_queries::{
@@ -38,6 +39,7 @@ pub struct Query(
     projects::ProjectQuery,
     organizations::OrganizationQuery,
     keys::KeyQuery,
+    search::SearchQueryRoot,
     statistics::StatisticsQuery,
 );
 

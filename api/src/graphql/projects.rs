@@ -190,6 +190,7 @@ impl ProjectGql {
             filter,
             Some(self.0.id),
             None,
+            None,
             (first, after, last, before),
         )
         .await
@@ -414,6 +415,9 @@ impl ProjectMutation {
         };
         auth::require_editor(ctx, project.region)?;
         project::insert(db, &project).await.or_internal()?;
+        if let Ok(index) = ctx.data::<innohub_search::SearchIndex>() {
+            crate::search_sync::index_now(index, crate::search_sync::project_doc(&project)).await;
+        }
         Ok(ProjectPayload {
             project: Some(ProjectGql::new(project)),
             user_errors: Vec::new(),
@@ -447,10 +451,15 @@ impl ProjectMutation {
             .await
             .or_internal()?
         {
-            Some(p) => Ok(ProjectPayload {
-                project: Some(ProjectGql::new(p)),
-                user_errors: Vec::new(),
-            }),
+            Some(p) => {
+                if let Ok(index) = ctx.data::<innohub_search::SearchIndex>() {
+                    crate::search_sync::index_now(index, crate::search_sync::project_doc(&p)).await;
+                }
+                Ok(ProjectPayload {
+                    project: Some(ProjectGql::new(p)),
+                    user_errors: Vec::new(),
+                })
+            }
             None => Ok(ProjectPayload::errors(vec![UserError {
                 field: vec!["input".into(), "id".into()],
                 message: "the project was changed meanwhile; reload it and try again".into(),

@@ -1,0 +1,217 @@
+//! Keeps the process's search index equal to MongoDB.
+//!
+//! At start the change streams of the searchable collections are opened first, then every
+//! document is indexed, then the streams are followed. Opening the streams before the full
+//! load means a write that lands during the load is seen twice at worst, never missed; indexing
+//! is idempotent. Every api process follows the streams itself, so a write through one process
+//! shows up in the search of all others. A broken stream resumes from its last token; if that
+//! fails, the index is rebuilt from scratch.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use bson::doc;
+use futures::{StreamExt, TryStreamExt};
+use innohub_schema::innovation::Innovation;
+use innohub_schema::innovation::store as innovations;
+use innohub_schema::project::{self, Project};
+use innohub_search::{DocKind, SearchDoc, SearchIndex};
+use mongodb::change_stream::event::{ChangeStreamEvent, OperationType, ResumeToken};
+use mongodb::options::FullDocumentType;
+use mongodb::{Collection, Database};
+use serde::de::DeserializeOwned;
+use tokio_util::sync::CancellationToken;
+
+/// What the index holds of an innovation: its words and who may see it.
+pub fn innovation_doc(i: &Innovation) -> SearchDoc {
+    let mut body = vec![i.summary.as_str()];
+    body.extend(i.problem.as_deref());
+    body.extend(i.solution.as_deref());
+    body.push(&i.innovator.name);
+    SearchDoc {
+        id: i.id.to_hex(),
+        kind: DocKind::Innovation,
+        title: i.title.clone(),
+        body: body.join("\n"),
+        tags: i.tags.clone(),
+        published: i.published,
+        region: i.region.map(|r| r.as_str().to_owned()),
+    }
+}
+
+pub fn project_doc(p: &Project) -> SearchDoc {
+    let mut body: Vec<&str> = vec![p.programme.as_str()];
+    body.extend(p.measure.as_deref());
+    body.extend(p.description.as_deref());
+    SearchDoc {
+        id: p.id.to_hex(),
+        kind: DocKind::Project,
+        title: p.title.clone(),
+        body: body.join("\n"),
+        tags: Vec::new(),
+        published: p.published,
+        region: p.region.map(|r| r.as_str().to_owned()),
+    }
+}
+
+/// Indexes everything and starts following changes until `stop` is cancelled.
+pub async fn start(
+    db: &Database,
+    index: &SearchIndex,
+    stop: CancellationToken,
+) -> anyhow::Result<()> {
+    let inn = innovations::collection(db);
+    let proj = project::collection(db);
+    let inn_stream = watch(&inn, None).await?;
+    let proj_stream = watch(&proj, None).await?;
+    load_all(db, index).await?;
+    tokio::spawn(follow(
+        inn,
+        index.clone(),
+        inn_stream,
+        innovation_doc,
+        stop.clone(),
+        db.clone(),
+    ));
+    tokio::spawn(follow(
+        proj,
+        index.clone(),
+        proj_stream,
+        project_doc,
+        stop,
+        db.clone(),
+    ));
+    Ok(())
+}
+
+async fn watch<T: DeserializeOwned + Unpin + Send + Sync>(
+    coll: &Collection<T>,
+    resume: Option<ResumeToken>,
+) -> anyhow::Result<mongodb::change_stream::ChangeStream<ChangeStreamEvent<T>>> {
+    coll.watch()
+        .full_document(FullDocumentType::UpdateLookup)
+        .resume_after(resume)
+        .await
+        .with_context(|| format!("Failed to open the change stream of {}", coll.name()))
+}
+
+/// Rebuilds the index from MongoDB.
+pub async fn load_all(db: &Database, index: &SearchIndex) -> anyhow::Result<usize> {
+    let mut docs: Vec<SearchDoc> = innovations::collection(db)
+        .find(doc! {})
+        .await
+        .context("Failed to read innovations for the index")?
+        .map_ok(|i| innovation_doc(&i))
+        .try_collect()
+        .await
+        .context("Failed to read innovations for the index")?;
+    let projects: Vec<SearchDoc> = project::collection(db)
+        .find(doc! {})
+        .await
+        .context("Failed to read projects for the index")?
+        .map_ok(|p| project_doc(&p))
+        .try_collect()
+        .await
+        .context("Failed to read projects for the index")?;
+    docs.extend(projects);
+    let n = docs.len();
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || index.upsert_many(docs))
+        .await
+        .context("The indexing task failed")?
+        .context("Failed to index the catalogue")?;
+    tracing::info!(documents = n, "search index built");
+    Ok(n)
+}
+
+async fn follow<T>(
+    coll: Collection<T>,
+    index: SearchIndex,
+    mut stream: mongodb::change_stream::ChangeStream<ChangeStreamEvent<T>>,
+    to_doc: fn(&T) -> SearchDoc,
+    stop: CancellationToken,
+    db: Database,
+) where
+    T: DeserializeOwned + Unpin + Send + Sync + 'static,
+{
+    loop {
+        let next = tokio::select! {
+            () = stop.cancelled() => return,
+            next = stream.next() => next,
+        };
+        match next {
+            Some(Ok(event)) => apply(&index, event, to_doc).await,
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, collection = coll.name(), "change stream failed; resuming");
+                let token = stream.resume_token();
+                stream = loop {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    if stop.is_cancelled() {
+                        return;
+                    }
+                    match watch(&coll, token.clone()).await {
+                        Ok(s) => break s,
+                        Err(e) => {
+                            // The token may have expired: start over from a fresh stream and
+                            // a full reload, so nothing written meanwhile is missed.
+                            tracing::warn!(
+                                error = format!("{e:#}"),
+                                "resume failed; rebuilding the index"
+                            );
+                            if let Ok(s) = watch(&coll, None).await {
+                                if let Err(e) = load_all(&db, &index).await {
+                                    tracing::error!(
+                                        error = format!("{e:#}"),
+                                        "index rebuild failed"
+                                    );
+                                }
+                                break s;
+                            }
+                        }
+                    }
+                };
+            }
+            None => return,
+        }
+    }
+}
+
+async fn apply<T>(index: &SearchIndex, event: ChangeStreamEvent<T>, to_doc: fn(&T) -> SearchDoc)
+where
+    T: Send + Sync + 'static,
+{
+    let index = index.clone();
+    let id = event
+        .document_key
+        .as_ref()
+        .and_then(|k| k.get_object_id("_id").ok())
+        .map(|id| id.to_hex());
+    let result =
+        tokio::task::spawn_blocking(move || match (event.operation_type, event.full_document) {
+            (OperationType::Insert | OperationType::Update | OperationType::Replace, Some(doc)) => {
+                index.upsert(to_doc(&doc))
+            }
+            (OperationType::Delete, _) => match id {
+                Some(id) => index.remove(&id),
+                None => Ok(()),
+            },
+            _ => Ok(()),
+        })
+        .await;
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "failed to update the search index"),
+        Err(e) => tracing::error!(error = %e, "search index task failed"),
+    }
+}
+
+/// Indexes a document this process just wrote, so its own next search sees it without waiting
+/// for the change stream (which will index it again, harmlessly).
+pub async fn index_now(index: &SearchIndex, doc: SearchDoc) {
+    let index = index.clone();
+    match tokio::task::spawn_blocking(move || index.upsert(doc)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "failed to update the search index"),
+        Err(e) => tracing::error!(error = %e, "search index task failed"),
+    }
+}
