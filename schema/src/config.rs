@@ -73,6 +73,8 @@ pub struct ApiSettings {
     /// The address clients reach the api at; used in links the api hands out.
     pub public_url: Option<Url>,
     pub max_body_bytes: usize,
+    /// Largest material file accepted by `PUT /materials/{id}/file`.
+    pub max_upload_bytes: usize,
     pub shutdown_timeout: Duration,
 }
 
@@ -173,12 +175,19 @@ impl ApiSettings {
             })
             .transpose()?;
         let max_body_bytes = number(src, "INNOHUB_MAX_BODY_BYTES", 1024 * 1024, 1024..=1 << 30)?;
+        let max_upload_bytes = number(
+            src,
+            "INNOHUB_MAX_UPLOAD_BYTES",
+            50 * 1024 * 1024,
+            1024..=1 << 30,
+        )?;
         let shutdown_timeout = seconds(src, "INNOHUB_SHUTDOWN_TIMEOUT_SECS", 20)?;
         Ok(Self {
             core,
             bind,
             public_url,
             max_body_bytes,
+            max_upload_bytes,
             shutdown_timeout,
         })
     }

@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod innovation;
 pub mod jobs;
+pub mod material;
 pub mod money;
 pub mod organization;
 pub mod page;

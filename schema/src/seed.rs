@@ -405,6 +405,49 @@ fn innovations() -> Vec<Innovation> {
         .collect()
 }
 
+/// Materials of the seed documents: the Radom handbook the project promised, and the
+/// competition documentation and seminar report presented to the Kraków thematic group.
+fn materials() -> Vec<crate::material::Material> {
+    use crate::material::{Material, MaterialKind};
+    let m =
+        |hex: &str, kind, title: &str, innovations: Vec<&str>, project: &str, reg: &str| Material {
+            id: id(hex),
+            kind,
+            title: title.into(),
+            innovation_ids: innovations.into_iter().map(id).collect(),
+            project_ids: vec![id(project)],
+            region: region(reg),
+            published: true,
+            ..Material::blank()
+        };
+    vec![
+        m(
+            "64e000000000000000000001",
+            MaterialKind::Handbook,
+            "Podręcznik rozwiązań gotowych do wdrożenia – usługi opiekuńcze dla osób zależnych",
+            vec!["64c000000000000000000001"],
+            PROJECT_RADOM,
+            "14",
+        ),
+        m(
+            "64e000000000000000000002",
+            MaterialKind::CompetitionDocumentation,
+            "Dokumentacja konkursowa – Konkurs grantowy na innowacje społeczne",
+            vec![],
+            PROJECT_MIIS,
+            "12",
+        ),
+        m(
+            "64e000000000000000000003",
+            MaterialKind::Report,
+            "Raport podsumowujący seminaria „Akcja. Innowacja”",
+            vec![],
+            PROJECT_MIIS,
+            "12",
+        ),
+    ]
+}
+
 /// Loads (or refreshes) the demo data. Returns how many records it wrote.
 pub async fn load(db: &Database) -> anyhow::Result<usize> {
     let mut written = 0;
@@ -436,6 +479,18 @@ pub async fn load(db: &Database) -> anyhow::Result<usize> {
             .upsert(true)
             .await
             .context("Failed to load a demo innovation")?;
+        written += 1;
+    }
+    let materials_coll = crate::material::collection(db);
+    for m in materials() {
+        // The record is refreshed but a file uploaded to it meanwhile is kept.
+        let mut set = bson::to_document(&m)?;
+        set.remove("file");
+        materials_coll
+            .update_one(doc! { "_id": m.id }, doc! { "$set": set })
+            .upsert(true)
+            .await
+            .context("Failed to load a demo material")?;
         written += 1;
     }
     Ok(written)

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 const PAGE: &str = r#"query($n: Int!) {
   innovations(first: $n, filter: { status: [READY_TO_IMPLEMENT] }) {
     edges { node {
-      title region { code name }
+      title region { code name } materials { title }
       innovator { name organization { name region { code } } }
       project { title grant implementer { name } partners { name } targets { current } }
     } }
@@ -151,6 +151,7 @@ async fn a_page_with_relations_costs_the_same_round_trips_for_5_or_50_innovation
     let expected = [
         "aggregate innovations",
         "find innovations",
+        "find materials",
         "find organizations",
         "find projects",
     ];

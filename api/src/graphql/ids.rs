@@ -15,6 +15,7 @@ pub enum Kind {
     Project,
     Organization,
     ApiKey,
+    Material,
 }
 
 impl Kind {
@@ -24,14 +25,16 @@ impl Kind {
             Kind::Project => "Project",
             Kind::Organization => "Organization",
             Kind::ApiKey => "ApiKey",
+            Kind::Material => "Material",
         }
     }
 
-    const ALL: [Kind; 4] = [
+    const ALL: [Kind; 5] = [
         Kind::Innovation,
         Kind::Project,
         Kind::Organization,
         Kind::ApiKey,
+        Kind::Material,
     ];
 }
 

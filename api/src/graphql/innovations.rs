@@ -235,6 +235,27 @@ impl InnovationGql {
     async fn region(&self) -> Option<RegionGql> {
         self.0.region.map(Into::into)
     }
+    /// Dissemination materials presenting this innovation (those visible to you).
+    async fn materials(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::materials::MaterialGql>> {
+        let visibility = auth::principal(ctx).visibility();
+        let all = ctx
+            .data::<Loaders>()?
+            .materials
+            .load_one(self.0.id)
+            .await
+            .or_internal()?;
+        Ok(all
+            .map(|list| {
+                list.iter()
+                    .filter(|m| visibility.allows(m.published, m.region))
+                    .map(|m| super::materials::MaterialGql(m.clone()))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
     async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProjectGql>> {
         match self.0.project_id {
             None => Ok(None),
@@ -515,24 +536,46 @@ async fn search_innovations(
 /// resolved. The DataLoaders would batch them anyway, but only within a short time window, so a
 /// slow moment could split a batch, and two overlapping batches of one loader can fetch the
 /// same key twice. Asking for every key up front, in order, fixes what a page costs: the page,
-/// then its projects (with their innovation counts, two concurrent queries), then every
-/// organization the page shows (innovators', implementers', partners') in one query.
+/// then its projects (with their innovation counts, two concurrent queries) and materials, then
+/// every organization the page shows (innovators', implementers', partners') in one query.
 async fn prefetch(ctx: &Context<'_>, page: &[Innovation]) -> async_graphql::Result<()> {
     let loaders = ctx.data::<Loaders>()?;
     let node = ctx.look_ahead().field("edges").field("node");
     let project = node.field("project");
     let mut orgs: Vec<ObjectId> = Vec::new();
-    if project.exists() {
-        let ids: Vec<ObjectId> = page.iter().filter_map(|i| i.project_id).collect();
-        let loaded = loaders.projects.load_many(ids).await.or_internal()?;
-        if project.field("implementer").exists() || project.field("partners").exists() {
-            orgs.extend(loaded.values().flat_map(|l| {
-                l.project
-                    .implementer_id
-                    .into_iter()
-                    .chain(l.project.partner_ids.iter().copied())
-            }));
+    let materials = async {
+        if node.field("materials").exists() {
+            loaders
+                .materials
+                .load_many(page.iter().map(|i| i.id))
+                .await
+                .or_internal()?;
         }
+        Ok::<_, ApiError>(())
+    };
+    let projects = async {
+        if project.exists() {
+            let ids: Vec<ObjectId> = page.iter().filter_map(|i| i.project_id).collect();
+            return loaders
+                .projects
+                .load_many(ids)
+                .await
+                .or_internal()
+                .map(Some);
+        }
+        Ok(None)
+    };
+    let (materials, projects) = tokio::join!(materials, projects);
+    materials?;
+    if let Some(loaded) = projects?
+        && (project.field("implementer").exists() || project.field("partners").exists())
+    {
+        orgs.extend(loaded.values().flat_map(|l| {
+            l.project
+                .implementer_id
+                .into_iter()
+                .chain(l.project.partner_ids.iter().copied())
+        }));
     }
     if node.field("innovator").field("organization").exists() {
         orgs.extend(page.iter().filter_map(|i| i.innovator.organization_id));

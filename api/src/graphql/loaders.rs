@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use bson::oid::ObjectId;
+use innohub_schema::material::{self, Material};
 use innohub_schema::organization::{self, Organization};
 use innohub_schema::project::{self, Project, StatusCounts};
 use mongodb::Database;
@@ -33,6 +34,7 @@ impl From<anyhow::Error> for LoadError {
 pub struct Loaders {
     pub organizations: DataLoader<OrganizationLoader, HashMapCache>,
     pub projects: DataLoader<ProjectLoader, HashMapCache>,
+    pub materials: DataLoader<MaterialsByInnovation, HashMapCache>,
 }
 
 impl Loaders {
@@ -40,6 +42,11 @@ impl Loaders {
         Self {
             organizations: DataLoader::with_cache(
                 OrganizationLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            materials: DataLoader::with_cache(
+                MaterialsByInnovation(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -103,5 +110,29 @@ impl Loader<ObjectId> for ProjectLoader {
                 )
             })
             .collect())
+    }
+}
+
+/// The materials presenting each innovation, in one query for a whole page.
+pub struct MaterialsByInnovation(Database);
+
+impl Loader<ObjectId> for MaterialsByInnovation {
+    type Value = Arc<Vec<Arc<Material>>>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
+        let found = material::for_innovations(&self.0, keys)
+            .await
+            .map_err(LoadError::from)?;
+        let mut out: HashMap<ObjectId, Vec<Arc<Material>>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for m in found.into_iter().map(Arc::new) {
+            for id in &m.innovation_ids {
+                if let Some(list) = out.get_mut(id) {
+                    list.push(m.clone());
+                }
+            }
+        }
+        Ok(out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }

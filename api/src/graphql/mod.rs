@@ -5,10 +5,11 @@
 //! principal and fresh DataLoaders to every request.
 
 pub mod auth;
-mod ids;
+pub mod ids;
 mod innovations;
 mod keys;
 pub mod loaders;
+mod materials;
 mod node;
 mod organizations;
 mod payload;
@@ -39,6 +40,7 @@ pub struct Query(
     projects::ProjectQuery,
     organizations::OrganizationQuery,
     keys::KeyQuery,
+    materials::MaterialQuery,
     search::SearchQueryRoot,
     statistics::StatisticsQuery,
 );
@@ -49,6 +51,7 @@ pub struct Mutation(
     projects::ProjectMutation,
     organizations::OrganizationMutation,
     keys::KeyMutation,
+    materials::MaterialMutation,
     statistics::StatisticsMutation,
 );
 

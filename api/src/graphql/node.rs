@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Interface, Object};
 use super::ids::{self, Kind};
 use super::innovations::{InnovationGql, visible_innovation};
 use super::loaders::Loaders;
+use super::materials::{MaterialGql, visible_material};
 use super::organizations::OrganizationGql;
 use super::projects::{ProjectGql, visible_project};
 use crate::error::OrInternal;
@@ -15,6 +16,7 @@ pub enum Node {
     Innovation(InnovationGql),
     Project(ProjectGql),
     Organization(OrganizationGql),
+    Material(MaterialGql),
 }
 
 #[derive(Default)]
@@ -35,6 +37,7 @@ impl NodeQuery {
                 .await
                 .or_internal()?
                 .map(|o| Node::Organization(OrganizationGql(o))),
+            Kind::Material => visible_material(ctx, oid).await?.map(Node::Material),
             Kind::ApiKey => None,
         })
     }

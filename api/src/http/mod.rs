@@ -1,6 +1,8 @@
 //! The HTTP surface: routes, and the layers every request passes through (request id, tracing,
 //! metrics, body limit, panic guard).
 
+mod auth;
+mod files;
 mod graphql;
 mod health;
 
@@ -23,6 +25,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
     let max_body = state.settings.max_body_bytes;
+    let max_upload = state.settings.max_upload_bytes;
     let subscriptions = async_graphql_axum::GraphQLSubscription::new(state.schema.clone());
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
@@ -30,6 +33,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics))
+        .route("/materials/{id}/file", get(files::download))
+        .route(
+            "/materials/{id}/file",
+            axum::routing::put(files::upload).layer(DefaultBodyLimit::max(max_upload)),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(state.clone(), observe))

@@ -1,0 +1,308 @@
+//! Dissemination materials: handbooks, brochures, reports and the like, with their files.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use innohub_schema::db::collections;
+use innohub_schema::material::{self, Material, MaterialFields, MaterialFilter};
+use innohub_schema::page::{Cursor, Direction, Sort};
+use mongodb::Database;
+
+use super::auth;
+use super::ids::{self, Kind};
+use super::innovations::{InnovationGql, visible_innovation};
+use super::organizations::RegionGql;
+use super::payload::{UserError, user_errors};
+use super::projects::{ProjectGql, visible_project};
+use super::relay::{self, Conn, TotalCount};
+use crate::error::{ApiError, OrInternal};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(
+    remote = "innohub_schema::material::MaterialKind",
+    name = "MaterialKind"
+)]
+pub enum MaterialKindGql {
+    Handbook,
+    Brochure,
+    Report,
+    CompetitionDocumentation,
+    Presentation,
+    Other,
+}
+
+/// A material's file; download it from `url` (send your API key for unpublished material).
+#[derive(SimpleObject)]
+pub struct MaterialFile {
+    filename: String,
+    content_type: String,
+    /// Bytes.
+    size: i64,
+    /// SHA-256 of the content, hex.
+    sha256: String,
+    uploaded_at: DateTime<Utc>,
+    /// Path of the download, relative to the api.
+    url: String,
+}
+
+#[derive(Clone)]
+pub struct MaterialGql(pub Arc<Material>);
+
+#[Object(name = "Material")]
+impl MaterialGql {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Material, self.0.id)
+    }
+    async fn kind(&self) -> MaterialKindGql {
+        self.0.kind.into()
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// ISO 639-1 code, e.g. "pl".
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn published(&self) -> bool {
+        self.0.published
+    }
+    async fn region(&self) -> Option<RegionGql> {
+        self.0.region.map(Into::into)
+    }
+    async fn file(&self) -> Option<MaterialFile> {
+        let id = ids::encode(Kind::Material, self.0.id);
+        self.0.file.as_ref().map(|f| MaterialFile {
+            filename: f.filename.clone(),
+            content_type: f.content_type.clone(),
+            size: f.size,
+            sha256: f.sha256.clone(),
+            uploaded_at: f.uploaded_at,
+            url: format!("/materials/{}/file", id.0),
+        })
+    }
+    /// The innovations this material presents (those visible to you).
+    async fn innovations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InnovationGql>> {
+        let mut out = Vec::new();
+        for id in &self.0.innovation_ids {
+            if let Some(i) = visible_innovation(ctx, *id).await? {
+                out.push(i);
+            }
+        }
+        Ok(out)
+    }
+    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProjectGql>> {
+        let mut out = Vec::new();
+        for id in &self.0.project_ids {
+            if let Some(p) = visible_project(ctx, *id).await? {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct MaterialFilterInput {
+    kind: Option<MaterialKindGql>,
+    innovation: Option<ID>,
+    project: Option<ID>,
+    language: Option<String>,
+}
+
+/// Fields of a material. On update, omitted fields stay as they are. The file itself is
+/// uploaded with `PUT /materials/{id}/file`.
+#[derive(InputObject, Default)]
+pub struct MaterialFieldsInput {
+    kind: Option<MaterialKindGql>,
+    title: Option<String>,
+    /// ISO 639-1 code; "pl" when omitted.
+    language: Option<String>,
+    description: Option<String>,
+    innovations: Option<Vec<ID>>,
+    projects: Option<Vec<ID>>,
+    /// TERYT code of the voivodeship.
+    region: Option<String>,
+    published: Option<bool>,
+}
+
+#[derive(InputObject)]
+pub struct CreateMaterialInput {
+    #[graphql(flatten)]
+    fields: MaterialFieldsInput,
+}
+
+#[derive(InputObject)]
+pub struct UpdateMaterialInput {
+    id: ID,
+    #[graphql(flatten)]
+    fields: MaterialFieldsInput,
+}
+
+#[derive(SimpleObject)]
+pub struct MaterialPayload {
+    material: Option<MaterialGql>,
+    user_errors: Vec<UserError>,
+}
+
+fn domain_fields(input: MaterialFieldsInput) -> Result<MaterialFields, ApiError> {
+    let decode_all = |list: Option<Vec<ID>>, kind| {
+        list.map(|l| {
+            l.iter()
+                .map(|id| ids::decode(id, kind))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()
+    };
+    Ok(MaterialFields {
+        kind: input.kind.map(Into::into),
+        title: input.title,
+        language: input.language,
+        description: input.description,
+        innovation_ids: decode_all(input.innovations, Kind::Innovation)?,
+        project_ids: decode_all(input.projects, Kind::Project)?,
+        region: input.region,
+        published: input.published,
+    })
+}
+
+const NEWEST_FIRST: Sort = Sort {
+    field: "_id",
+    direction: Direction::Desc,
+};
+
+#[derive(Default)]
+pub struct MaterialQuery;
+
+#[Object]
+impl MaterialQuery {
+    /// Dissemination materials visible to you, newest first.
+    async fn materials(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<MaterialFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<MaterialGql>> {
+        let db = ctx.data::<Database>()?;
+        let window = relay::window(first, after, last, before)?;
+        let f = filter.unwrap_or_default();
+        let domain = MaterialFilter {
+            kind: f.kind.map(Into::into),
+            innovation_id: f
+                .innovation
+                .map(|id| ids::decode(&id, Kind::Innovation))
+                .transpose()?,
+            project_id: f
+                .project
+                .map(|id| ids::decode(&id, Kind::Project))
+                .transpose()?,
+            language: f.language,
+        };
+        let query = domain.to_document(&auth::principal(ctx).visibility());
+        let page = innohub_schema::page::fetch(
+            &material::collection(db),
+            query.clone(),
+            NEWEST_FIRST,
+            &window,
+        )
+        .await
+        .or_internal()?;
+        Ok(relay::connection(
+            page,
+            TotalCount::new(db, collections::MATERIALS, query),
+            |m| Cursor {
+                key: m.id.into(),
+                id: m.id,
+            },
+            |m| MaterialGql(Arc::new(m)),
+        ))
+    }
+
+    async fn material(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<MaterialGql> {
+        let oid = ids::decode(&id, Kind::Material)?;
+        visible_material(ctx, oid)
+            .await?
+            .ok_or_else(|| ApiError::NotFound("Material").into())
+    }
+}
+
+pub async fn visible_material(
+    ctx: &Context<'_>,
+    id: bson::oid::ObjectId,
+) -> async_graphql::Result<Option<MaterialGql>> {
+    let db = ctx.data::<Database>()?;
+    let m = material::get(db, id).await.or_internal()?;
+    let visibility = auth::principal(ctx).visibility();
+    Ok(m.filter(|m| visibility.allows(m.published, m.region))
+        .map(|m| MaterialGql(Arc::new(m))))
+}
+
+#[derive(Default)]
+pub struct MaterialMutation;
+
+#[Object]
+impl MaterialMutation {
+    /// Records a dissemination material; upload its file with `PUT /materials/{id}/file`.
+    async fn create_material(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateMaterialInput,
+    ) -> async_graphql::Result<MaterialPayload> {
+        auth::require_key(ctx)?;
+        let db = ctx.data::<Database>()?;
+        let m = match domain_fields(input.fields)?.apply(Material::blank(), true) {
+            Ok(m) => m,
+            Err(errors) => {
+                return Ok(MaterialPayload {
+                    material: None,
+                    user_errors: user_errors(errors),
+                });
+            }
+        };
+        auth::require_editor(ctx, m.region)?;
+        material::insert(db, &m).await.or_internal()?;
+        Ok(MaterialPayload {
+            material: Some(MaterialGql(Arc::new(m))),
+            user_errors: Vec::new(),
+        })
+    }
+
+    async fn update_material(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateMaterialInput,
+    ) -> async_graphql::Result<MaterialPayload> {
+        auth::require_key(ctx)?;
+        let db = ctx.data::<Database>()?;
+        let oid = ids::decode(&input.id, Kind::Material)?;
+        let current = material::get(db, oid)
+            .await
+            .or_internal()?
+            .ok_or(ApiError::NotFound("Material"))?;
+        auth::require_editor(ctx, current.region)?;
+        let m = match domain_fields(input.fields)?.apply(current, false) {
+            Ok(m) => m,
+            Err(errors) => {
+                return Ok(MaterialPayload {
+                    material: None,
+                    user_errors: user_errors(errors),
+                });
+            }
+        };
+        auth::require_editor(ctx, m.region)?;
+        material::replace(db, &m).await.or_internal()?;
+        Ok(MaterialPayload {
+            material: Some(MaterialGql(Arc::new(m))),
+            user_errors: Vec::new(),
+        })
+    }
+}

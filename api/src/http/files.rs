@@ -1,0 +1,310 @@
+//! Material files over HTTP: upload (`PUT /materials/{id}/file`, editors only) and download
+//! (`GET /materials/{id}/file`) with a UTF-8 file name, an ETag for caches and byte ranges for
+//! resumed downloads and PDF viewers.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use innohub_schema::access::Principal;
+use innohub_schema::material::{self, Material};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::auth::principal;
+use crate::graphql::ids::{self, Kind};
+use crate::state::AppState;
+
+fn problem(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({ "error": { "code": code, "message": message } })),
+    )
+        .into_response()
+}
+
+fn internal(e: anyhow::Error) -> Response {
+    tracing::error!(error = format!("{e:#}"), "file request failed");
+    problem(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_SERVER_ERROR",
+        "Internal server error",
+    )
+}
+
+/// The material behind `id` if it exists and `who` may see it.
+async fn visible(state: &AppState, who: &Principal, id: &str) -> Result<Material, Response> {
+    let not_found = || problem(StatusCode::NOT_FOUND, "NOT_FOUND", "Material not found");
+    let oid = ids::decode(id, Kind::Material).map_err(|_| not_found())?;
+    let m = material::get(&state.db, oid)
+        .await
+        .map_err(internal)?
+        .ok_or_else(not_found)?;
+    if who.visibility().allows(m.published, m.region) {
+        Ok(m)
+    } else {
+        Err(not_found())
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UploadParams {
+    filename: String,
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<UploadParams>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let who = match principal(&state, &headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if who == Principal::Anonymous {
+        return problem(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "Authentication required: send `Authorization: Bearer <api key>`",
+        );
+    }
+    let m = match visible(&state, &who, &id).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    if !who.may_edit(m.region) {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "Your API key does not allow this",
+        );
+    }
+    let filename = params.filename.trim();
+    if filename.is_empty() || filename.chars().count() > 255 || filename.contains(['/', '\\', '\0'])
+    {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "`filename` must be 1-255 characters without slashes",
+        );
+    }
+    let Some(content_type) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.contains('/'))
+    else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "send the file's Content-Type",
+        );
+    };
+    if body.is_empty() {
+        return problem(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the file is empty");
+    }
+    match material::attach_file(&state.db, m.id, filename, content_type, &body).await {
+        Ok(Some(m)) => {
+            let f = m.file.as_ref();
+            (
+                StatusCode::OK,
+                axum::Json(json!({
+                    "filename": f.map(|f| &f.filename),
+                    "contentType": f.map(|f| &f.content_type),
+                    "size": f.map(|f| f.size),
+                    "sha256": f.map(|f| &f.sha256),
+                })),
+            )
+                .into_response()
+        }
+        Ok(None) => problem(StatusCode::NOT_FOUND, "NOT_FOUND", "Material not found"),
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let who = match principal(&state, &headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let m = match visible(&state, &who, &id).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let Some(file) = m.file else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "This material has no file yet",
+        );
+    };
+    let etag = format!("\"{}\"", file.sha256);
+    let common = |mut r: Response| {
+        let h = r.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            h.insert(header::ETAG, v);
+        }
+        h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        r
+    };
+    let if_none_match = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok());
+    if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
+        return common(StatusCode::NOT_MODIFIED.into_response());
+    }
+    let content = match material::read_file(&state.db, &file).await {
+        Ok(c) => c,
+        Err(e) => return internal(e),
+    };
+    let size = content.len() as u64;
+    // A Range whose If-Range names another version gets the whole (new) file.
+    let if_range_ok = headers
+        .get(header::IF_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.trim() == etag);
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| if_range_ok);
+    let (status, body, content_range) = match range.map(|r| parse_range(r, size)) {
+        None | Some(RangeRequest::Ignore) => (StatusCode::OK, content, None),
+        Some(RangeRequest::Unsatisfiable) => {
+            let mut r = common(StatusCode::RANGE_NOT_SATISFIABLE.into_response());
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return r;
+        }
+        Some(RangeRequest::Bytes(start, end)) => (
+            StatusCode::PARTIAL_CONTENT,
+            content[start as usize..=end as usize].to_vec(),
+            Some(format!("bytes {start}-{end}/{size}")),
+        ),
+    };
+    let mut r = common((status, body).into_response());
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&file.content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(&file.filename)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Some(v) = content_range.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        h.insert(header::CONTENT_RANGE, v);
+    }
+    r
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum RangeRequest {
+    /// Not a single byte range we serve partially (several ranges, another unit): send it all.
+    Ignore,
+    Unsatisfiable,
+    Bytes(u64, u64),
+}
+
+/// One `bytes=` range (RFC 9110 §14.1.2): `a-b`, `a-` or `-suffix`.
+fn parse_range(header: &str, size: u64) -> RangeRequest {
+    let Some(spec) = header.trim().strip_prefix("bytes=") else {
+        return RangeRequest::Ignore;
+    };
+    if spec.contains(',') {
+        return RangeRequest::Ignore;
+    }
+    let Some((a, b)) = spec.trim().split_once('-') else {
+        return RangeRequest::Unsatisfiable;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let parsed = match (a.is_empty(), b.is_empty()) {
+        (true, false) => b
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(|n| (size.saturating_sub(n), size.saturating_sub(1))),
+        (false, _) => a.parse::<u64>().ok().and_then(|start| {
+            let end = if b.is_empty() {
+                Some(size.saturating_sub(1))
+            } else {
+                b.parse::<u64>().ok()
+            };
+            end.filter(|e| *e >= start)
+                .map(|e| (start, e.min(size.saturating_sub(1))))
+        }),
+        (true, true) => None,
+    };
+    match parsed {
+        Some((start, end)) if size > 0 && start < size => RangeRequest::Bytes(start, end),
+        _ => RangeRequest::Unsatisfiable,
+    }
+}
+
+/// `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / RFC 8187).
+fn content_disposition(filename: &str) -> String {
+    let fallback: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = filename
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'!'
+            | b'#'
+            | b'$'
+            | b'&'
+            | b'+'
+            | b'-'
+            | b'.'
+            | b'^'
+            | b'_'
+            | b'`'
+            | b'|'
+            | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_follow_rfc_9110() {
+        assert_eq!(parse_range("bytes=0-9", 100), RangeRequest::Bytes(0, 9));
+        assert_eq!(parse_range("bytes=90-", 100), RangeRequest::Bytes(90, 99));
+        assert_eq!(parse_range("bytes=-10", 100), RangeRequest::Bytes(90, 99));
+        assert_eq!(
+            parse_range("bytes=50-500", 100),
+            RangeRequest::Bytes(50, 99)
+        );
+        assert_eq!(parse_range("bytes=100-", 100), RangeRequest::Unsatisfiable);
+        assert_eq!(parse_range("bytes=9-1", 100), RangeRequest::Unsatisfiable);
+        assert_eq!(parse_range("bytes=0-1,5-6", 100), RangeRequest::Ignore);
+        assert_eq!(parse_range("items=0-1", 100), RangeRequest::Ignore);
+    }
+
+    #[test]
+    fn file_names_keep_their_polish_letters() {
+        assert_eq!(
+            content_disposition("Podręcznik – usługi opiekuńcze.pdf"),
+            "attachment; filename=\"Podr_cznik _ us_ugi opieku_cze.pdf\"; filename*=UTF-8''Podr%C4%99cznik%20%E2%80%93%20us%C5%82ugi%20opieku%C5%84cze.pdf"
+        );
+    }
+}

@@ -1,0 +1,322 @@
+//! Dissemination materials (handbooks, brochures, reports, competition documentation,
+//! presentations) and their files, which live in MongoDB GridFS next to the record.
+
+use anyhow::Context;
+use bson::oid::ObjectId;
+use bson::{Bson, Document, doc};
+use chrono::{DateTime, Utc};
+use futures::{AsyncReadExt, AsyncWriteExt, TryStreamExt};
+use mongodb::options::{GridFsBucketOptions, ReturnDocument};
+use mongodb::{Collection, Database};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::db::collections;
+use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
+use crate::region::RegionCode;
+use crate::values::{LIST_MAX, TEXT_MAX, TITLE_MAX, optional_text, required_text};
+use crate::visibility::Visibility;
+
+/// The GridFS bucket holding material files (`materials_files.files` / `.chunks`).
+const BUCKET: &str = "materials_files";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MaterialKind {
+    Handbook,
+    Brochure,
+    Report,
+    CompetitionDocumentation,
+    Presentation,
+    Other,
+}
+
+/// A stored file: where it is and what a download needs to say about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredFile {
+    pub gridfs_id: ObjectId,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-256 of the content, hex; also the download's ETag.
+    pub sha256: String,
+    #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
+    pub uploaded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Material {
+    #[serde(rename = "_id")]
+    pub id: ObjectId,
+    pub kind: MaterialKind,
+    pub title: String,
+    /// ISO 639-1 code, e.g. "pl".
+    pub language: String,
+    pub description: Option<String>,
+    pub innovation_ids: Vec<ObjectId>,
+    pub project_ids: Vec<ObjectId>,
+    pub region: Option<RegionCode>,
+    pub published: bool,
+    pub file: Option<StoredFile>,
+    #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
+    pub created_at: DateTime<Utc>,
+    #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Material fields as a client sends them; `None` in an update leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct MaterialFields {
+    pub kind: Option<MaterialKind>,
+    pub title: Option<String>,
+    pub language: Option<String>,
+    pub description: Option<String>,
+    pub innovation_ids: Option<Vec<ObjectId>>,
+    pub project_ids: Option<Vec<ObjectId>>,
+    pub region: Option<String>,
+    pub published: Option<bool>,
+}
+
+impl MaterialFields {
+    pub fn apply(self, mut base: Material, creating: bool) -> Result<Material, Vec<DomainError>> {
+        let mut p = Problems::new();
+        let f = FieldPath::input;
+        if creating {
+            for (name, missing) in [
+                ("kind", self.kind.is_none()),
+                ("title", self.title.is_none()),
+            ] {
+                if missing {
+                    p.push(DomainError::new(
+                        f(name),
+                        ErrorCode::Required,
+                        "is required",
+                    ));
+                }
+            }
+        }
+        if let Some(k) = self.kind {
+            base.kind = k;
+        }
+        if let Some(t) = self
+            .title
+            .as_deref()
+            .and_then(|t| p.check(required_text(t, f("title"), TITLE_MAX)))
+        {
+            base.title = t;
+        }
+        if let Some(l) = self.language {
+            let l = l.trim().to_lowercase();
+            if l.len() == 2 && l.chars().all(|c| c.is_ascii_lowercase()) {
+                base.language = l;
+            } else {
+                p.push(DomainError::invalid(
+                    f("language"),
+                    "must be a two-letter ISO 639-1 code such as \"pl\"",
+                ));
+            }
+        }
+        if let Some(d) = self.description
+            && let Some(d) = p.check(optional_text(Some(&d), f("description"), TEXT_MAX))
+        {
+            base.description = d;
+        }
+        for (name, value, slot) in [
+            ("innovations", self.innovation_ids, &mut base.innovation_ids),
+            ("projects", self.project_ids, &mut base.project_ids),
+        ] {
+            if let Some(ids) = value {
+                if ids.len() > LIST_MAX {
+                    p.push(DomainError::new(
+                        f(name),
+                        ErrorCode::TooLong,
+                        format!("at most {LIST_MAX}"),
+                    ));
+                } else {
+                    *slot = ids;
+                }
+            }
+        }
+        if let Some(r) = self.region {
+            base.region = p.check(RegionCode::parse(&r, f("region"))).or(base.region);
+        }
+        if let Some(v) = self.published {
+            base.published = v;
+        }
+        base.updated_at = Utc::now();
+        p.finish(|| base)
+    }
+}
+
+impl Material {
+    pub fn blank() -> Self {
+        let now = Utc::now();
+        Self {
+            id: ObjectId::new(),
+            kind: MaterialKind::Other,
+            title: String::new(),
+            language: "pl".to_owned(),
+            description: None,
+            innovation_ids: Vec::new(),
+            project_ids: Vec::new(),
+            region: None,
+            published: false,
+            file: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+pub fn collection(db: &Database) -> Collection<Material> {
+    db.collection(collections::MATERIALS)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MaterialFilter {
+    pub kind: Option<MaterialKind>,
+    pub innovation_id: Option<ObjectId>,
+    pub project_id: Option<ObjectId>,
+    pub language: Option<String>,
+}
+
+impl MaterialFilter {
+    pub fn to_document(&self, visibility: &Visibility) -> Document {
+        let mut f = visibility.filter();
+        if let Some(k) = self.kind {
+            f.insert("kind", bson::to_bson(&k).unwrap_or(Bson::Null));
+        }
+        if let Some(i) = self.innovation_id {
+            f.insert("innovation_ids", i);
+        }
+        if let Some(p) = self.project_id {
+            f.insert("project_ids", p);
+        }
+        if let Some(l) = &self.language {
+            f.insert("language", l.trim().to_lowercase());
+        }
+        f
+    }
+}
+
+pub async fn insert(db: &Database, m: &Material) -> anyhow::Result<()> {
+    collection(db)
+        .insert_one(m)
+        .await
+        .context("Failed to insert the material")?;
+    Ok(())
+}
+
+pub async fn replace(db: &Database, m: &Material) -> anyhow::Result<()> {
+    collection(db)
+        .replace_one(doc! { "_id": m.id }, m)
+        .await
+        .context("Failed to update the material")?;
+    Ok(())
+}
+
+pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Material>> {
+    collection(db)
+        .find_one(doc! { "_id": id })
+        .await
+        .context("Failed to read the material")
+}
+
+/// Materials related to any of `innovation_ids`, in one query.
+pub async fn for_innovations(
+    db: &Database,
+    innovation_ids: &[ObjectId],
+) -> anyhow::Result<Vec<Material>> {
+    collection(db)
+        .find(doc! { "innovation_ids": { "$in": innovation_ids } })
+        .sort(doc! { "_id": 1 })
+        .await
+        .context("Failed to find materials")?
+        .try_collect()
+        .await
+        .context("Failed to read materials")
+}
+
+/// Stores `content` in GridFS and points the material at it; the previous file, if any, is
+/// deleted after the new one is in place, so a download never finds the record without a file.
+pub async fn attach_file(
+    db: &Database,
+    id: ObjectId,
+    filename: &str,
+    content_type: &str,
+    content: &[u8],
+) -> anyhow::Result<Option<Material>> {
+    let bucket = db.gridfs_bucket(
+        GridFsBucketOptions::builder()
+            .bucket_name(BUCKET.to_owned())
+            .build(),
+    );
+    let gridfs_id = ObjectId::new();
+    let mut upload = bucket
+        .open_upload_stream(filename)
+        .id(Bson::ObjectId(gridfs_id))
+        .await
+        .context("Failed to start the upload")?;
+    upload
+        .write_all(content)
+        .await
+        .context("Failed to store the file")?;
+    upload
+        .close()
+        .await
+        .context("Failed to finish storing the file")?;
+    let digest = Sha256::digest(content);
+    let file = StoredFile {
+        gridfs_id,
+        filename: filename.to_owned(),
+        content_type: content_type.to_owned(),
+        size: content.len() as i64,
+        sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        uploaded_at: Utc::now(),
+    };
+    let before = collection(db)
+        .find_one_and_update(
+            doc! { "_id": id },
+            doc! { "$set": { "file": bson::to_bson(&file)?, "updated_at": bson::DateTime::now() } },
+        )
+        .return_document(ReturnDocument::Before)
+        .await
+        .context("Failed to record the file")?;
+    match before {
+        None => {
+            // The material vanished meanwhile: do not leave an orphaned file behind.
+            let _ = bucket.delete(Bson::ObjectId(gridfs_id)).await;
+            Ok(None)
+        }
+        Some(old) => {
+            if let Some(previous) = old.file
+                && let Err(e) = bucket.delete(Bson::ObjectId(previous.gridfs_id)).await
+            {
+                tracing::warn!(error = %e, "failed to delete a replaced file");
+            }
+            Ok(Some(Material {
+                file: Some(file),
+                ..old
+            }))
+        }
+    }
+}
+
+/// The whole content of a stored file.
+pub async fn read_file(db: &Database, file: &StoredFile) -> anyhow::Result<Vec<u8>> {
+    let bucket = db.gridfs_bucket(
+        GridFsBucketOptions::builder()
+            .bucket_name(BUCKET.to_owned())
+            .build(),
+    );
+    let mut stream = bucket
+        .open_download_stream(Bson::ObjectId(file.gridfs_id))
+        .await
+        .context("Failed to open the file")?;
+    let mut content = Vec::with_capacity(usize::try_from(file.size).unwrap_or(0));
+    stream
+        .read_to_end(&mut content)
+        .await
+        .context("Failed to read the file")?;
+    Ok(content)
+}
