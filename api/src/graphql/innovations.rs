@@ -21,7 +21,7 @@ use super::auth;
 use super::ids::{self, Kind};
 use super::loaders::Loaders;
 use super::organizations::{OrganizationGql, RegionGql, region_arg};
-use super::payload::{UserError, not_found, user_errors};
+use super::payload::{UserError, not_found, reference, user_errors};
 use super::projects::{ProjectGql, visible_project};
 use super::relay::{self, Conn, TotalCount};
 use crate::error::{ApiError, OrInternal};
@@ -760,44 +760,39 @@ async fn domain_fields(
 ) -> async_graphql::Result<Result<InnovationFields, Vec<UserError>>> {
     let loaders = ctx.data::<Loaders>()?;
     let mut problems = Vec::new();
-    let project_id = match &input.project {
-        None => None,
-        Some(id) => {
-            let oid = ids::decode(id, Kind::Project)?;
-            if loaders
+    let project_id = reference(
+        input.project.as_ref(),
+        Kind::Project,
+        |oid| async move {
+            Ok(loaders
                 .projects
                 .load_one(oid)
                 .await
                 .or_internal()?
-                .is_none()
-            {
-                problems.push(not_found("project", "project"));
-            }
-            Some(oid)
-        }
-    };
+                .is_some())
+        },
+        &["input", "project"],
+        &mut problems,
+    )
+    .await?;
     let innovator = match input.innovator {
         None => None,
         Some(i) => {
-            let organization_id = match &i.organization {
-                None => None,
-                Some(id) => {
-                    let oid = ids::decode(id, Kind::Organization)?;
-                    if loaders
+            let organization_id = reference(
+                i.organization.as_ref(),
+                Kind::Organization,
+                |oid| async move {
+                    Ok(loaders
                         .organizations
                         .load_one(oid)
                         .await
                         .or_internal()?
-                        .is_none()
-                    {
-                        problems.push(UserError {
-                            field: vec!["input".into(), "innovator".into(), "organization".into()],
-                            ..not_found("innovator", "organization")
-                        });
-                    }
-                    Some(oid)
-                }
-            };
+                        .is_some())
+                },
+                &["input", "innovator", "organization"],
+                &mut problems,
+            )
+            .await?;
             Some(InnovatorInput {
                 kind: i.kind.into(),
                 name: i.name,

@@ -60,3 +60,28 @@ pub fn not_found(field: &str, what: &str) -> UserError {
         code: UserErrorCode::NotFound,
     }
 }
+
+/// Decodes an optional reference from the input and checks that it points at something;
+/// a reference to nothing becomes a NOT_FOUND userError at `field` (a malformed id stays a
+/// GraphQL error, as any id argument).
+pub async fn reference<Fut>(
+    id: Option<&async_graphql::ID>,
+    kind: super::ids::Kind,
+    exists: impl FnOnce(bson::oid::ObjectId) -> Fut,
+    field: &[&str],
+    problems: &mut Vec<UserError>,
+) -> async_graphql::Result<Option<bson::oid::ObjectId>>
+where
+    Fut: std::future::Future<Output = Result<bool, crate::error::ApiError>>,
+{
+    let Some(id) = id else { return Ok(None) };
+    let oid = super::ids::decode(id, kind)?;
+    if !exists(oid).await? {
+        problems.push(UserError {
+            field: field.iter().map(|s| (*s).to_owned()).collect(),
+            message: "nothing with this id exists".to_owned(),
+            code: UserErrorCode::NotFound,
+        });
+    }
+    Ok(Some(oid))
+}

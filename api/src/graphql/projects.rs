@@ -15,7 +15,7 @@ use super::ids::{self, Kind};
 use super::innovations::{InnovationFilterInput, InnovationGql, list_innovations};
 use super::loaders::{LoadedProject, Loaders};
 use super::organizations::{OrganizationGql, RegionGql, region_arg};
-use super::payload::{UserError, not_found, user_errors};
+use super::payload::{UserError, not_found, reference, user_errors};
 use super::relay::{self, Conn, TotalCount};
 use crate::error::{ApiError, OrInternal};
 
@@ -262,22 +262,21 @@ async fn domain_fields(
 ) -> async_graphql::Result<Result<ProjectFields, Vec<UserError>>> {
     let loaders = ctx.data::<Loaders>()?;
     let mut problems = Vec::new();
-    let implementer_id = match &input.implementer {
-        None => None,
-        Some(id) => {
-            let oid = ids::decode(id, Kind::Organization)?;
-            if loaders
+    let implementer_id = reference(
+        input.implementer.as_ref(),
+        Kind::Organization,
+        |oid| async move {
+            Ok(loaders
                 .organizations
                 .load_one(oid)
                 .await
                 .or_internal()?
-                .is_none()
-            {
-                problems.push(not_found("implementer", "organization"));
-            }
-            Some(oid)
-        }
-    };
+                .is_some())
+        },
+        &["input", "implementer"],
+        &mut problems,
+    )
+    .await?;
     let partner_ids = match &input.partners {
         None => None,
         Some(list) => {
