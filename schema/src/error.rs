@@ -50,6 +50,7 @@ pub enum ErrorCode {
     Taken,
     NotFound,
     InvalidTransition,
+    RegistrationClosed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,6 +19,8 @@ pub enum UserErrorCode {
     NotFound,
     /// The lifecycle does not allow this status change now.
     InvalidTransition,
+    /// Registration for this event is closed (deadline passed, cancelled, draft or past).
+    RegistrationClosed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, SimpleObject)]
@@ -42,6 +44,7 @@ impl From<DomainError> for UserError {
                 ErrorCode::Taken => UserErrorCode::Taken,
                 ErrorCode::NotFound => UserErrorCode::NotFound,
                 ErrorCode::InvalidTransition => UserErrorCode::InvalidTransition,
+                ErrorCode::RegistrationClosed => UserErrorCode::RegistrationClosed,
             },
         }
     }
