@@ -181,3 +181,19 @@ pub fn filter(region: Option<RegionCode>, kind: Option<OrganizationKind>) -> Doc
     }
     f
 }
+
+pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Organization>> {
+    coll(db)
+        .find_one(doc! { "_id": id })
+        .await
+        .context("Failed to read the organization")
+}
+
+/// Replaces an organization's fields, keeping its id and creation time.
+pub async fn replace(db: &Database, org: &Organization) -> anyhow::Result<()> {
+    coll(db)
+        .replace_one(doc! { "_id": org.id }, org)
+        .await
+        .context("Failed to update the organization")?;
+    Ok(())
+}

@@ -147,3 +147,42 @@ async fn only_admins_manage_keys_and_a_revoked_key_stops_working() {
         .expect("answer");
     assert_eq!(response.status(), 401);
 }
+
+#[tokio::test]
+async fn staff_update_an_organization_and_bad_contacts_are_named() {
+    let api = TestApi::spawn().await;
+    let staff = api.key("staff", None).await;
+    let created = api
+        .data_as(
+            &staff,
+            CREATE_ORG,
+            json!({ "input": { "name": "ROPS Zielona Góra", "kind": "REGIONAL_SOCIAL_POLICY_CENTRE", "region": "08" } }),
+        )
+        .await;
+    let id = created["createOrganization"]["organization"]["id"].clone();
+    let update = r#"mutation($input: UpdateOrganizationInput!) {
+      updateOrganization(input: $input) { organization { id name contact { email } } userErrors { field code } }
+    }"#;
+    let bad = api
+        .data_as(
+            &staff,
+            update,
+            json!({ "input": { "id": id, "name": "ROPS", "kind": "REGIONAL_SOCIAL_POLICY_CENTRE", "contactEmail": "d.kolkowska@" } }),
+        )
+        .await;
+    assert_eq!(
+        bad["updateOrganization"]["userErrors"][0]["field"],
+        json!(["input", "contactEmail"])
+    );
+    let good = api
+        .data_as(
+            &staff,
+            update,
+            json!({ "input": { "id": id, "name": "Regionalny Ośrodek Polityki Społecznej w Zielonej Górze",
+                "kind": "REGIONAL_SOCIAL_POLICY_CENTRE", "region": "08", "contactEmail": "d.kolkowska@rops.lubuskie.pl" } }),
+        )
+        .await;
+    let org = &good["updateOrganization"]["organization"];
+    assert_eq!(org["id"], id);
+    assert_eq!(org["contact"]["email"], "d.kolkowska@rops.lubuskie.pl");
+}

@@ -135,6 +135,14 @@ pub struct CreateOrganizationInput {
     contact_phone: Option<String>,
 }
 
+/// All fields of an organization; they replace the stored ones.
+#[derive(InputObject)]
+pub struct UpdateOrganizationInput {
+    id: ID,
+    #[graphql(flatten)]
+    fields: CreateOrganizationInput,
+}
+
 #[derive(SimpleObject)]
 pub struct OrganizationPayload {
     organization: Option<OrganizationGql>,
@@ -196,6 +204,27 @@ impl OrganizationQuery {
     }
 }
 
+/// Checks an organization input; every problem becomes a userError.
+fn parse(
+    input: CreateOrganizationInput,
+) -> Result<Organization, Vec<innohub_schema::error::DomainError>> {
+    let address = input.address.map_or_else(Address::default, |a| Address {
+        street: a.street,
+        postal_code: a.postal_code,
+        city: a.city,
+    });
+    NewOrganization {
+        name: input.name,
+        kind: OrganizationKind::from(input.kind),
+        region: input.region,
+        address,
+        contact_name: input.contact_name,
+        contact_email: input.contact_email,
+        contact_phone: input.contact_phone,
+    }
+    .parse()
+}
+
 #[derive(Default)]
 pub struct OrganizationMutation;
 
@@ -209,21 +238,7 @@ impl OrganizationMutation {
     ) -> async_graphql::Result<OrganizationPayload> {
         let db = ctx.data::<Database>()?;
         auth::require_key(ctx)?;
-        let address = input.address.map_or_else(Address::default, |a| Address {
-            street: a.street,
-            postal_code: a.postal_code,
-            city: a.city,
-        });
-        let parsed = NewOrganization {
-            name: input.name,
-            kind: OrganizationKind::from(input.kind),
-            region: input.region,
-            address,
-            contact_name: input.contact_name,
-            contact_email: input.contact_email,
-            contact_phone: input.contact_phone,
-        }
-        .parse();
+        let parsed = parse(input);
         let org = match parsed {
             Ok(o) => o,
             Err(errors) => {
@@ -235,6 +250,41 @@ impl OrganizationMutation {
         };
         auth::require_editor(ctx, org.region)?;
         organization::insert(db, &org).await.or_internal()?;
+        Ok(OrganizationPayload {
+            organization: Some(OrganizationGql(Arc::new(org))),
+            user_errors: Vec::new(),
+        })
+    }
+
+    /// Replaces an organization's fields (staff, or a partner for its own region).
+    async fn update_organization(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateOrganizationInput,
+    ) -> async_graphql::Result<OrganizationPayload> {
+        let db = ctx.data::<Database>()?;
+        auth::require_key(ctx)?;
+        let oid = ids::decode(&input.id, Kind::Organization)?;
+        let current = organization::get(db, oid)
+            .await
+            .or_internal()?
+            .ok_or(ApiError::NotFound("Organization"))?;
+        auth::require_editor(ctx, current.region)?;
+        let org = match parse(input.fields) {
+            Ok(o) => Organization {
+                id: current.id,
+                created_at: current.created_at,
+                ..o
+            },
+            Err(errors) => {
+                return Ok(OrganizationPayload {
+                    organization: None,
+                    user_errors: user_errors(errors),
+                });
+            }
+        };
+        auth::require_editor(ctx, org.region)?;
+        organization::replace(db, &org).await.or_internal()?;
         Ok(OrganizationPayload {
             organization: Some(OrganizationGql(Arc::new(org))),
             user_errors: Vec::new(),
