@@ -14,6 +14,7 @@ use bson::doc;
 use futures::{StreamExt, TryStreamExt};
 use innohub_schema::innovation::Innovation;
 use innohub_schema::innovation::store as innovations;
+use innohub_schema::material::{self, Material};
 use innohub_schema::project::{self, Project};
 use innohub_search::{DocKind, SearchDoc, SearchIndex};
 use mongodb::change_stream::event::{ChangeStreamEvent, OperationType, ResumeToken};
@@ -54,6 +55,21 @@ pub fn project_doc(p: &Project) -> SearchDoc {
     }
 }
 
+pub fn material_doc(m: &Material) -> SearchDoc {
+    let mut body: Vec<&str> = Vec::new();
+    body.extend(m.description.as_deref());
+    body.extend(m.file.as_ref().map(|f| f.filename.as_str()));
+    SearchDoc {
+        id: m.id.to_hex(),
+        kind: DocKind::Material,
+        title: m.title.clone(),
+        body: body.join("\n"),
+        tags: Vec::new(),
+        published: m.published,
+        region: m.region.map(|r| r.as_str().to_owned()),
+    }
+}
+
 /// Indexes everything and starts following changes until `stop` is cancelled.
 pub async fn start(
     db: &Database,
@@ -64,6 +80,8 @@ pub async fn start(
     let proj = project::collection(db);
     let inn_stream = watch(&inn, None).await?;
     let proj_stream = watch(&proj, None).await?;
+    let mat = material::collection(db);
+    let mat_stream = watch(&mat, None).await?;
     load_all(db, index).await?;
     tokio::spawn(follow(
         inn,
@@ -78,6 +96,14 @@ pub async fn start(
         index.clone(),
         proj_stream,
         project_doc,
+        stop.clone(),
+        db.clone(),
+    ));
+    tokio::spawn(follow(
+        mat,
+        index.clone(),
+        mat_stream,
+        material_doc,
         stop,
         db.clone(),
     ));
@@ -114,6 +140,15 @@ pub async fn load_all(db: &Database, index: &SearchIndex) -> anyhow::Result<usiz
         .await
         .context("Failed to read projects for the index")?;
     docs.extend(projects);
+    let materials: Vec<SearchDoc> = material::collection(db)
+        .find(doc! {})
+        .await
+        .context("Failed to read materials for the index")?
+        .map_ok(|m| material_doc(&m))
+        .try_collect()
+        .await
+        .context("Failed to read materials for the index")?;
+    docs.extend(materials);
     let n = docs.len();
     let index = index.clone();
     tokio::task::spawn_blocking(move || index.upsert_many(docs))

@@ -222,6 +222,16 @@ pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Material>
         .context("Failed to read the material")
 }
 
+pub async fn find_many(db: &Database, ids: &[ObjectId]) -> anyhow::Result<Vec<Material>> {
+    collection(db)
+        .find(doc! { "_id": { "$in": ids } })
+        .await
+        .context("Failed to find materials")?
+        .try_collect()
+        .await
+        .context("Failed to read materials")
+}
+
 /// Materials related to any of `innovation_ids`, in one query.
 pub async fn for_innovations(
     db: &Database,

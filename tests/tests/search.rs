@@ -213,3 +213,25 @@ async fn a_restarted_api_builds_its_index_from_mongodb() {
         .await;
     assert!(titles(&projects)[0].starts_with("Chcemy pracować"));
 }
+
+#[tokio::test]
+async fn materials_are_found_by_their_titles() {
+    let api = TestApi::spawn().await;
+    let staff = api.key("staff", None).await;
+    api.data_as(
+        &staff,
+        r#"mutation { createMaterial(input: { kind: HANDBOOK, title: "Podręcznik opieki wytchnieniowej", published: true }) { userErrors { message } } }"#,
+        json!({}),
+    )
+    .await;
+    let data = api
+        .data(
+            r#"{ search(query: "podręczniki", kinds: [MATERIAL]) { edges { node { __typename ... on Material { title kind } } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["search"]["edges"][0]["node"],
+        json!({ "__typename": "Material", "title": "Podręcznik opieki wytchnieniowej", "kind": "HANDBOOK" })
+    );
+}

@@ -270,6 +270,9 @@ impl MaterialMutation {
         };
         auth::require_editor(ctx, m.region)?;
         material::insert(db, &m).await.or_internal()?;
+        if let Ok(index) = ctx.data::<innohub_search::SearchIndex>() {
+            crate::search_sync::index_now(index, crate::search_sync::material_doc(&m)).await;
+        }
         Ok(MaterialPayload {
             material: Some(MaterialGql(Arc::new(m))),
             user_errors: Vec::new(),
@@ -300,6 +303,9 @@ impl MaterialMutation {
         };
         auth::require_editor(ctx, m.region)?;
         material::replace(db, &m).await.or_internal()?;
+        if let Ok(index) = ctx.data::<innohub_search::SearchIndex>() {
+            crate::search_sync::index_now(index, crate::search_sync::material_doc(&m)).await;
+        }
         Ok(MaterialPayload {
             material: Some(MaterialGql(Arc::new(m))),
             user_errors: Vec::new(),

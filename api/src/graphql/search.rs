@@ -1,4 +1,4 @@
-//! Full-text search over innovations and projects: ranked, Polish-aware, with highlights.
+//! Full-text search over innovations, projects and materials: ranked, Polish-aware, with highlights.
 //!
 //! The index answers with ids in rank order; the objects themselves are read from MongoDB in
 //! one query per kind, so what a hit shows is always the stored document, and visibility is
@@ -12,6 +12,7 @@ use async_graphql::{Context, Enum, Object, SimpleObject, Union};
 use bson::oid::ObjectId;
 use innohub_schema::access::Principal;
 use innohub_schema::innovation::store;
+use innohub_schema::material;
 use innohub_schema::page::Cursor;
 use innohub_schema::visibility::Visibility;
 use innohub_search::{DocKind, SearchIndex, SearchQuery};
@@ -20,6 +21,7 @@ use mongodb::Database;
 use super::auth;
 use super::innovations::InnovationGql;
 use super::loaders::Loaders;
+use super::materials::MaterialGql;
 use super::projects::ProjectGql;
 use crate::error::{ApiError, OrInternal};
 
@@ -30,12 +32,14 @@ const MAX_QUERY_CHARS: usize = 500;
 pub enum SearchKind {
     Innovation,
     Project,
+    Material,
 }
 
 #[derive(Union)]
 pub enum SearchResult {
     Innovation(InnovationGql),
     Project(ProjectGql),
+    Material(MaterialGql),
 }
 
 /// Why this result matched.
@@ -110,7 +114,7 @@ pub struct SearchQueryRoot;
 
 #[Object]
 impl SearchQueryRoot {
-    /// Searches innovations and projects. Case and diacritics do not matter
+    /// Searches innovations, projects and dissemination materials. Case and diacritics do not matter
     /// (`uslugi opiekuncze` finds `usługi opiekuńcze`), nor does inflection (`seniorów` finds
     /// `seniorzy`). Results are ranked, title matches first.
     async fn search(
@@ -134,12 +138,19 @@ impl SearchQueryRoot {
             }
         };
         let offset = parse_offset(after.as_deref())?;
-        let kinds = kinds.unwrap_or_else(|| vec![SearchKind::Innovation, SearchKind::Project]);
+        let kinds = kinds.unwrap_or_else(|| {
+            vec![
+                SearchKind::Innovation,
+                SearchKind::Project,
+                SearchKind::Material,
+            ]
+        });
         let kinds = kinds
             .into_iter()
             .map(|k| match k {
                 SearchKind::Innovation => DocKind::Innovation,
                 SearchKind::Project => DocKind::Project,
+                SearchKind::Material => DocKind::Material,
             })
             .collect();
         let page = ranked(index, principal, &query, kinds, offset, limit)?;
@@ -153,15 +164,22 @@ impl SearchQueryRoot {
         };
         let innovation_ids = ids(DocKind::Innovation);
         let project_ids = ids(DocKind::Project);
+        let material_ids = ids(DocKind::Material);
         let loaders = ctx.data::<Loaders>()?;
-        let (innovations, projects) = tokio::join!(
+        let (innovations, projects, materials) = tokio::join!(
             async {
                 if innovation_ids.is_empty() {
                     return Ok(Vec::new());
                 }
                 store::find_many(db, &innovation_ids).await
             },
-            loaders.projects.load_many(project_ids.iter().copied())
+            loaders.projects.load_many(project_ids.iter().copied()),
+            async {
+                if material_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                material::find_many(db, &material_ids).await
+            }
         );
         let visibility = principal.visibility();
         let mut nodes: HashMap<String, SearchResult> = HashMap::new();
@@ -178,6 +196,14 @@ impl SearchQueryRoot {
                 nodes.insert(
                     id.to_hex(),
                     SearchResult::Project(ProjectGql::new((*p.project).clone())),
+                );
+            }
+        }
+        for m in materials.or_internal()? {
+            if visibility.allows(m.published, m.region) {
+                nodes.insert(
+                    m.id.to_hex(),
+                    SearchResult::Material(MaterialGql(Arc::new(m))),
                 );
             }
         }
