@@ -146,8 +146,8 @@ async fn a_page_with_relations_costs_the_same_round_trips_for_5_or_50_innovation
     }
     let _ = stop.send(());
     let _ = server.await;
-    // The page; its projects with their innovation counts; every organization it shows. The
-    // same four queries whatever the page size.
+    // The page; its projects, their innovation counts and its materials; every organization it
+    // shows. The same five queries whatever the page size.
     let expected = [
         "aggregate innovations",
         "find innovations",
