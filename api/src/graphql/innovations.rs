@@ -495,18 +495,7 @@ async fn search_innovations(
         .await
         .or_internal()?;
     found.sort_by_key(|i| rank.get(&i.id).copied().unwrap_or(usize::MAX));
-    let start = match &window.cursor {
-        None => 0,
-        Some(c) => match c.key {
-            bson::Bson::Int64(n) if n >= 0 => n as usize + 1,
-            _ => {
-                return Err(ApiError::BadUserInput(
-                    "this cursor does not belong to a search".into(),
-                )
-                .into());
-            }
-        },
-    };
+    let start = super::search::offset_after(window.cursor.as_ref())?;
     let total = found.len();
     let items: Vec<(usize, Innovation)> = found
         .into_iter()
@@ -731,11 +720,8 @@ pub struct InnovationPayload {
     user_errors: Vec<UserError>,
 }
 
-/// Makes this process's search see a write at once (other processes follow the change stream).
 async fn reindex(ctx: &Context<'_>, innovation: &Innovation) {
-    if let Ok(index) = ctx.data::<innohub_search::SearchIndex>() {
-        crate::search_sync::index_now(index, crate::search_sync::innovation_doc(innovation)).await;
-    }
+    super::search::reindex(ctx, crate::search_sync::innovation_doc(innovation)).await;
 }
 
 impl InnovationPayload {

@@ -11,12 +11,13 @@ use mongodb::Database;
 
 use super::auth;
 use super::ids::{self, Kind};
-use super::innovations::{InnovationGql, visible_innovation};
+use super::innovations::InnovationGql;
 use super::organizations::RegionGql;
 use super::payload::{UserError, user_errors};
 use super::projects::{ProjectGql, visible_project};
 use super::relay::{self, Conn, TotalCount};
 use crate::error::{ApiError, OrInternal};
+use innohub_schema::innovation::store as innovation_store;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(
@@ -86,13 +87,16 @@ impl MaterialGql {
     }
     /// The innovations this material presents (those visible to you).
     async fn innovations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InnovationGql>> {
-        let mut out = Vec::new();
-        for id in &self.0.innovation_ids {
-            if let Some(i) = visible_innovation(ctx, *id).await? {
-                out.push(i);
-            }
-        }
-        Ok(out)
+        let db = ctx.data::<Database>()?;
+        let visibility = auth::principal(ctx).visibility();
+        let found = innovation_store::find_many(db, &self.0.innovation_ids)
+            .await
+            .or_internal()?;
+        Ok(found
+            .into_iter()
+            .filter(|i| visibility.allows(i.published, i.region))
+            .map(|i| InnovationGql(Arc::new(i)))
+            .collect())
     }
     async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProjectGql>> {
         let mut out = Vec::new();
@@ -270,9 +274,7 @@ impl MaterialMutation {
         };
         auth::require_editor(ctx, m.region)?;
         material::insert(db, &m).await.or_internal()?;
-        if let Ok(index) = ctx.data::<innohub_search::SearchIndex>() {
-            crate::search_sync::index_now(index, crate::search_sync::material_doc(&m)).await;
-        }
+        super::search::reindex(ctx, crate::search_sync::material_doc(&m)).await;
         Ok(MaterialPayload {
             material: Some(MaterialGql(Arc::new(m))),
             user_errors: Vec::new(),
@@ -303,9 +305,7 @@ impl MaterialMutation {
         };
         auth::require_editor(ctx, m.region)?;
         material::replace(db, &m).await.or_internal()?;
-        if let Ok(index) = ctx.data::<innohub_search::SearchIndex>() {
-            crate::search_sync::index_now(index, crate::search_sync::material_doc(&m)).await;
-        }
+        super::search::reindex(ctx, crate::search_sync::material_doc(&m)).await;
         Ok(MaterialPayload {
             material: Some(MaterialGql(Arc::new(m))),
             user_errors: Vec::new(),

@@ -72,7 +72,7 @@ impl ProjectGql {
         Self(Arc::new(project), None)
     }
 
-    fn loaded(loaded: &LoadedProject) -> Self {
+    pub(super) fn loaded(loaded: &LoadedProject) -> Self {
         Self(loaded.project.clone(), Some(loaded.counts.clone()))
     }
 
@@ -414,9 +414,7 @@ impl ProjectMutation {
         };
         auth::require_editor(ctx, project.region)?;
         project::insert(db, &project).await.or_internal()?;
-        if let Ok(index) = ctx.data::<innohub_search::SearchIndex>() {
-            crate::search_sync::index_now(index, crate::search_sync::project_doc(&project)).await;
-        }
+        super::search::reindex(ctx, crate::search_sync::project_doc(&project)).await;
         Ok(ProjectPayload {
             project: Some(ProjectGql::new(project)),
             user_errors: Vec::new(),
@@ -451,9 +449,7 @@ impl ProjectMutation {
             .or_internal()?
         {
             Some(p) => {
-                if let Ok(index) = ctx.data::<innohub_search::SearchIndex>() {
-                    crate::search_sync::index_now(index, crate::search_sync::project_doc(&p)).await;
-                }
+                super::search::reindex(ctx, crate::search_sync::project_doc(&p)).await;
                 Ok(ProjectPayload {
                     project: Some(ProjectGql::new(p)),
                     user_errors: Vec::new(),

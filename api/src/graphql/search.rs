@@ -71,17 +71,28 @@ fn offset_cursor(position: usize) -> String {
 }
 
 fn parse_offset(after: Option<&str>) -> Result<usize, ApiError> {
-    match after {
+    let cursor = after
+        .map(Cursor::decode)
+        .transpose()
+        .map_err(|e| ApiError::BadUserInput(e.to_string()))?;
+    offset_after(cursor.as_ref())
+}
+
+/// Where a ranked page starts: just past the position the cursor names.
+pub fn offset_after(cursor: Option<&Cursor>) -> Result<usize, ApiError> {
+    match cursor.map(|c| &c.key) {
         None => Ok(0),
-        Some(c) => match Cursor::decode(c)
-            .map_err(|e| ApiError::BadUserInput(e.to_string()))?
-            .key
-        {
-            bson::Bson::Int64(n) if n >= 0 => Ok(n as usize + 1),
-            _ => Err(ApiError::BadUserInput(
-                "this cursor does not belong to a search".into(),
-            )),
-        },
+        Some(bson::Bson::Int64(n)) if *n >= 0 => Ok(*n as usize + 1),
+        Some(_) => Err(ApiError::BadUserInput(
+            "this cursor does not belong to a search".into(),
+        )),
+    }
+}
+
+/// Makes this process's search see a write at once; other processes follow the change stream.
+pub async fn reindex(ctx: &Context<'_>, doc: innohub_search::SearchDoc) {
+    if let Ok(index) = ctx.data::<SearchIndex>() {
+        crate::search_sync::index_now(index, doc).await;
     }
 }
 
@@ -193,10 +204,7 @@ impl SearchQueryRoot {
         }
         for (id, p) in projects.or_internal()? {
             if visibility.allows(p.project.published, p.project.region) {
-                nodes.insert(
-                    id.to_hex(),
-                    SearchResult::Project(ProjectGql::new((*p.project).clone())),
-                );
+                nodes.insert(id.to_hex(), SearchResult::Project(ProjectGql::loaded(&p)));
             }
         }
         for m in materials.or_internal()? {
