@@ -47,6 +47,7 @@ impl Application {
             .data(db.clone())
             .data(queue.clone())
             .data(search.clone())
+            .data(graphql::Links(settings.public_url.clone()))
             .finish();
         let listener = TcpListener::bind(settings.bind)
             .await

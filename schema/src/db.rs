@@ -21,9 +21,13 @@ pub mod collections {
     pub const MATERIALS: &str = "materials";
     pub const EVENTS: &str = "events";
     pub const REGISTRATIONS: &str = "registrations";
+    pub const ERASURES: &str = "erasures";
+    pub const REGISTRATION_CLAIMS: &str = "registration_claims";
     pub const API_KEYS: &str = "api_keys";
     pub const STATISTICS: &str = "statistics";
     pub const JOB_RUNS: &str = "job_runs";
+    pub const THEMATIC_GROUPS: &str = "thematic_groups";
+    pub const AGREEMENTS: &str = "agreements";
 }
 
 /// Connects to MongoDB and checks the server answers, so a wrong URI fails at start with a
@@ -114,6 +118,83 @@ const INDEXES: &[IndexSpec] = &[
         collection: collections::PROJECTS,
         name: "region",
         keys: || doc! { "region": 1 },
+        unique: false,
+    },
+    // Events: the calendar listing, by start; thematic-group meetings; partner regions.
+    IndexSpec {
+        collection: collections::EVENTS,
+        name: "starts_at",
+        keys: || doc! { "starts_at": 1, "_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::EVENTS,
+        name: "thematic_group",
+        keys: || doc! { "thematic_group_id": 1, "starts_at": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::REGISTRATION_CLAIMS,
+        name: "registration",
+        keys: || doc! { "registration_id": 1 },
+        unique: false,
+    },
+    // The waiting list, oldest first; counts per event.
+    IndexSpec {
+        collection: collections::REGISTRATIONS,
+        name: "event_status_created",
+        keys: || doc! { "event_id": 1, "status": 1, "created_at": 1, "_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::REGISTRATIONS,
+        name: "cancel_token_unique",
+        keys: || doc! { "cancel_token_hash": 1 },
+        unique: true,
+    },
+    IndexSpec {
+        collection: collections::REGISTRATIONS,
+        name: "email",
+        keys: || doc! { "email": 1 },
+        unique: false,
+    },
+    // Thematic groups: listed by name, per project; members found by e-mail for the
+    // personal-data export and erasure.
+    IndexSpec {
+        collection: collections::THEMATIC_GROUPS,
+        name: "name",
+        keys: || doc! { "name": 1, "_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::THEMATIC_GROUPS,
+        name: "project",
+        keys: || doc! { "project_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::THEMATIC_GROUPS,
+        name: "member_email",
+        keys: || doc! { "members.person.email": 1 },
+        unique: false,
+    },
+    // Cooperation agreements: listed by title, per project and per party.
+    IndexSpec {
+        collection: collections::AGREEMENTS,
+        name: "title",
+        keys: || doc! { "title": 1, "_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::AGREEMENTS,
+        name: "project",
+        keys: || doc! { "project_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::AGREEMENTS,
+        name: "parties",
+        keys: || doc! { "party_ids": 1 },
         unique: false,
     },
     IndexSpec {

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod config;
+pub mod cooperation;
 pub mod db;
 pub mod error;
 pub mod event;

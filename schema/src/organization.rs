@@ -29,6 +29,7 @@ pub enum OrganizationKind {
     SocialEconomyEntity,
     University,
     Company,
+    Media,
     #[default]
     Other,
 }

@@ -16,6 +16,11 @@ pub enum Kind {
     Organization,
     ApiKey,
     Material,
+    Event,
+    DateOption,
+    Registration,
+    ThematicGroup,
+    Agreement,
 }
 
 impl Kind {
@@ -26,15 +31,25 @@ impl Kind {
             Kind::Organization => "Organization",
             Kind::ApiKey => "ApiKey",
             Kind::Material => "Material",
+            Kind::Event => "Event",
+            Kind::DateOption => "DateOption",
+            Kind::Registration => "Registration",
+            Kind::ThematicGroup => "ThematicGroup",
+            Kind::Agreement => "CooperationAgreement",
         }
     }
 
-    const ALL: [Kind; 5] = [
+    const ALL: [Kind; 10] = [
         Kind::Innovation,
         Kind::Project,
         Kind::Organization,
         Kind::ApiKey,
         Kind::Material,
+        Kind::Event,
+        Kind::DateOption,
+        Kind::Registration,
+        Kind::ThematicGroup,
+        Kind::Agreement,
     ];
 }
 

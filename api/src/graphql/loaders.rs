@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use bson::oid::ObjectId;
+use innohub_schema::event::registrations::{self, Counts};
 use innohub_schema::material::{self, Material};
 use innohub_schema::organization::{self, Organization};
 use innohub_schema::project::{self, Project, StatusCounts};
@@ -35,6 +36,7 @@ pub struct Loaders {
     pub organizations: DataLoader<OrganizationLoader, HashMapCache>,
     pub projects: DataLoader<ProjectLoader, HashMapCache>,
     pub materials: DataLoader<MaterialsByInnovation, HashMapCache>,
+    pub registration_counts: DataLoader<RegistrationCounts, HashMapCache>,
 }
 
 impl Loaders {
@@ -52,6 +54,11 @@ impl Loaders {
             ),
             projects: DataLoader::with_cache(
                 ProjectLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            registration_counts: DataLoader::with_cache(
+                RegistrationCounts(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -134,5 +141,20 @@ impl Loader<ObjectId> for MaterialsByInnovation {
             }
         }
         Ok(out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+/// Registration counts of a page of events, in one aggregation.
+pub struct RegistrationCounts(Database);
+
+impl Loader<ObjectId> for RegistrationCounts {
+    type Value = Arc<Counts>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
+        let found = registrations::counts(&self.0, keys)
+            .await
+            .map_err(LoadError::from)?;
+        Ok(found.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }

@@ -5,6 +5,8 @@
 //! principal and fresh DataLoaders to every request.
 
 pub mod auth;
+mod cooperation;
+mod events;
 pub mod ids;
 mod innovations;
 mod keys;
@@ -23,6 +25,7 @@ use async_graphql::extensions::apollo_persisted_queries::{
 };
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
+pub use events::Links;
 pub use payload::{UserError, UserErrorCode};
 
 /// Deepest nesting a query may have; the deepest useful query (a page of innovations with
@@ -41,6 +44,8 @@ pub struct Query(
     organizations::OrganizationQuery,
     keys::KeyQuery,
     materials::MaterialQuery,
+    cooperation::CooperationQuery,
+    events::EventQuery,
     search::SearchQueryRoot,
     statistics::StatisticsQuery,
 );
@@ -52,6 +57,8 @@ pub struct Mutation(
     organizations::OrganizationMutation,
     keys::KeyMutation,
     materials::MaterialMutation,
+    cooperation::CooperationMutation,
+    events::EventMutation,
     statistics::StatisticsMutation,
 );
 

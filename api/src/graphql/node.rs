@@ -2,6 +2,8 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 
+use super::cooperation::{AgreementGql, ThematicGroupGql, visible_agreement, visible_group};
+use super::events::{EventGql, RegistrationGql, staff_registration, visible_event};
 use super::ids::{self, Kind};
 use super::innovations::{InnovationGql, visible_innovation};
 use super::loaders::Loaders;
@@ -17,6 +19,10 @@ pub enum Node {
     Project(ProjectGql),
     Organization(OrganizationGql),
     Material(MaterialGql),
+    Event(EventGql),
+    Registration(RegistrationGql),
+    ThematicGroup(ThematicGroupGql),
+    CooperationAgreement(AgreementGql),
 }
 
 #[derive(Default)]
@@ -38,7 +44,13 @@ impl NodeQuery {
                 .or_internal()?
                 .map(|o| Node::Organization(OrganizationGql(o))),
             Kind::Material => visible_material(ctx, oid).await?.map(Node::Material),
-            Kind::ApiKey => None,
+            Kind::ApiKey | Kind::DateOption => None,
+            Kind::Event => visible_event(ctx, oid).await?.map(Node::Event),
+            Kind::Registration => staff_registration(ctx, oid).await?.map(Node::Registration),
+            Kind::ThematicGroup => visible_group(ctx, oid).await?.map(Node::ThematicGroup),
+            Kind::Agreement => visible_agreement(ctx, oid)
+                .await?
+                .map(Node::CooperationAgreement),
         })
     }
 }

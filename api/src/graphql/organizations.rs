@@ -28,6 +28,7 @@ pub enum OrganizationKindGql {
     SocialEconomyEntity,
     University,
     Company,
+    Media,
     Other,
 }
 

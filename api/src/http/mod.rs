@@ -2,6 +2,8 @@
 //! metrics, body limit, panic guard).
 
 mod auth;
+mod calendar;
+mod cancel;
 mod files;
 mod graphql;
 mod health;
@@ -37,6 +39,12 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/materials/{id}/file",
             axum::routing::put(files::upload).layer(DefaultBodyLimit::max(max_upload)),
+        )
+        .route("/events.ics", get(calendar::feed))
+        .route("/events/{file}", get(calendar::event))
+        .route(
+            "/registrations/cancel",
+            get(cancel::page).post(cancel::cancel),
         )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))

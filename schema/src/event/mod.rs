@@ -1,10 +1,18 @@
 //! Events: conferences, thematic-group meetings, seminars, trainings, signing ceremonies, and
 //! the rules of registering for them.
 
+pub mod ical;
+pub mod input;
+pub mod jsonld;
+pub mod model;
 pub mod registration;
+pub mod registrations;
+pub mod store;
 pub mod time;
 
 use serde::{Deserialize, Serialize};
+
+pub use model::{Event, Registration, RegistrationStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -26,4 +34,31 @@ pub enum EventStatus {
     Postponed,
     Cancelled,
     Completed,
+}
+
+impl EventStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventStatus::Draft => "DRAFT",
+            EventStatus::Published => "PUBLISHED",
+            EventStatus::Postponed => "POSTPONED",
+            EventStatus::Cancelled => "CANCELLED",
+            EventStatus::Completed => "COMPLETED",
+        }
+    }
+
+    /// Which status changes staff may make.
+    pub fn may_become(self, next: EventStatus) -> bool {
+        use EventStatus::*;
+        matches!(
+            (self, next),
+            (Draft, Published)
+                | (Draft, Cancelled)
+                | (Published, Postponed)
+                | (Published, Cancelled)
+                | (Published, Completed)
+                | (Postponed, Published)
+                | (Postponed, Cancelled)
+        )
+    }
 }

@@ -1,0 +1,275 @@
+//! Thematic groups and cooperation agreements in MongoDB.
+//!
+//! Every change is checked in full before anything is written: the record's own rules
+//! ([`ThematicGroup::create`], [`CooperationAgreement::update`], …) and that the organizations,
+//! projects and events it names exist, all problems reported together. The caller then
+//! authorises the checked record (its region may have changed) and writes it. Writes replace
+//! the document only if it still has the `updated_at` the caller read, so two editors changing
+//! the same group at once (say, both adding a member) cannot silently undo each other.
+
+use anyhow::Context;
+use bson::oid::ObjectId;
+use bson::{Document, doc};
+use chrono::{DateTime, Utc};
+use mongodb::options::ReturnDocument;
+use mongodb::{Collection, Database};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::agreement::{AgreementFields, AgreementStatus, CooperationAgreement};
+use super::group::{GroupFields, Member, MemberFields, ThematicGroup};
+use super::references::References;
+use crate::db::collections;
+use crate::error::{DomainError, FieldPath};
+use crate::region::RegionCode;
+use crate::visibility::Visibility;
+
+/// A check that found nothing wrong gives the record, otherwise every problem.
+pub type Checked<T> = Result<T, Vec<DomainError>>;
+
+pub fn groups(db: &Database) -> Collection<ThematicGroup> {
+    db.collection(collections::THEMATIC_GROUPS)
+}
+
+pub fn agreements(db: &Database) -> Collection<CooperationAgreement> {
+    db.collection(collections::AGREEMENTS)
+}
+
+/// The problem reported when a record changed between reading and writing it.
+pub fn changed_meanwhile(field: FieldPath) -> DomainError {
+    DomainError::invalid(field, "it was changed meanwhile; reload it and try again")
+}
+
+/// Joins a record's own problems with its dangling references.
+async fn with_references<T>(
+    db: &Database,
+    checked: Checked<T>,
+    refs: References,
+) -> anyhow::Result<Checked<T>> {
+    let missing = refs.missing(db).await?;
+    Ok(match checked {
+        Ok(v) if missing.is_empty() => Ok(v),
+        Ok(_) => Err(missing),
+        Err(mut errors) => {
+            errors.extend(missing);
+            Err(errors)
+        }
+    })
+}
+
+fn project_ref(refs: &mut References, project_id: Option<Option<ObjectId>>) {
+    refs.add(
+        FieldPath::input("projectId"),
+        collections::PROJECTS,
+        project_id.flatten(),
+    );
+}
+
+/// A new group, checked, with its first members.
+pub async fn new_group(
+    db: &Database,
+    fields: GroupFields,
+    members: Vec<MemberFields>,
+) -> anyhow::Result<Checked<ThematicGroup>> {
+    let mut refs = References::default();
+    refs.add(
+        FieldPath::input("convenerId"),
+        collections::ORGANIZATIONS,
+        fields.convener_id,
+    );
+    project_ref(&mut refs, fields.project_id);
+    for (i, m) in members.iter().enumerate() {
+        refs.add(
+            FieldPath::input("members").index(i).child("organizationId"),
+            collections::ORGANIZATIONS,
+            m.organization_id,
+        );
+    }
+    with_references(db, ThematicGroup::create(fields, members), refs).await
+}
+
+/// `current` with `fields` applied, checked.
+pub async fn changed_group(
+    db: &Database,
+    current: &ThematicGroup,
+    fields: GroupFields,
+) -> anyhow::Result<Checked<ThematicGroup>> {
+    let mut refs = References::default();
+    refs.add(
+        FieldPath::input("convenerId"),
+        collections::ORGANIZATIONS,
+        fields.convener_id,
+    );
+    project_ref(&mut refs, fields.project_id);
+    with_references(db, current.update(fields), refs).await
+}
+
+/// `current` with one more member, checked; and that member.
+pub async fn group_with_member(
+    db: &Database,
+    current: &ThematicGroup,
+    fields: MemberFields,
+) -> anyhow::Result<Checked<(ThematicGroup, Member)>> {
+    let mut refs = References::default();
+    refs.add(
+        FieldPath::input("organizationId"),
+        collections::ORGANIZATIONS,
+        fields.organization_id,
+    );
+    with_references(db, current.add_member(fields), refs).await
+}
+
+/// A new agreement, checked.
+pub async fn new_agreement(
+    db: &Database,
+    fields: AgreementFields,
+) -> anyhow::Result<Checked<CooperationAgreement>> {
+    let refs = agreement_refs(&fields);
+    with_references(db, CooperationAgreement::create(fields), refs).await
+}
+
+/// `current` with `fields` applied, checked.
+pub async fn changed_agreement(
+    db: &Database,
+    current: &CooperationAgreement,
+    fields: AgreementFields,
+) -> anyhow::Result<Checked<CooperationAgreement>> {
+    let refs = agreement_refs(&fields);
+    with_references(db, current.update(fields), refs).await
+}
+
+fn agreement_refs(fields: &AgreementFields) -> References {
+    let mut refs = References::default();
+    for (i, id) in fields.party_ids.iter().flatten().enumerate() {
+        refs.add(
+            FieldPath::input("partyIds").index(i),
+            collections::ORGANIZATIONS,
+            Some(*id),
+        );
+    }
+    project_ref(&mut refs, fields.project_id);
+    refs.add(
+        FieldPath::input("signingEventId"),
+        collections::EVENTS,
+        fields.signing_event_id.flatten(),
+    );
+    refs
+}
+
+async fn insert<T: Serialize + Send + Sync>(
+    coll: &Collection<T>,
+    record: &T,
+) -> anyhow::Result<()> {
+    coll.insert_one(record)
+        .await
+        .with_context(|| format!("Failed to insert into {}", coll.name()))?;
+    Ok(())
+}
+
+async fn get<T: DeserializeOwned + Send + Sync>(
+    coll: &Collection<T>,
+    id: ObjectId,
+) -> anyhow::Result<Option<T>> {
+    coll.find_one(doc! { "_id": id })
+        .await
+        .with_context(|| format!("Failed to read from {}", coll.name()))
+}
+
+/// Replaces the stored record if it still has the `updated_at` the caller read; `None` when it
+/// was changed (or removed) meanwhile.
+async fn replace<T: Serialize + DeserializeOwned + Send + Sync>(
+    coll: &Collection<T>,
+    id: ObjectId,
+    record: &T,
+    read_at: DateTime<Utc>,
+) -> anyhow::Result<Option<T>> {
+    coll.find_one_and_replace(
+        doc! { "_id": id, "updated_at": bson::DateTime::from_chrono(read_at) },
+        record,
+    )
+    .return_document(ReturnDocument::After)
+    .await
+    .with_context(|| format!("Failed to update {}", coll.name()))
+}
+
+pub async fn insert_group(db: &Database, group: &ThematicGroup) -> anyhow::Result<()> {
+    insert(&groups(db), group).await
+}
+
+pub async fn get_group(db: &Database, id: ObjectId) -> anyhow::Result<Option<ThematicGroup>> {
+    get(&groups(db), id).await
+}
+
+pub async fn replace_group(
+    db: &Database,
+    group: &ThematicGroup,
+    read_at: DateTime<Utc>,
+) -> anyhow::Result<Option<ThematicGroup>> {
+    replace(&groups(db), group.id, group, read_at).await
+}
+
+pub async fn insert_agreement(
+    db: &Database,
+    agreement: &CooperationAgreement,
+) -> anyhow::Result<()> {
+    insert(&agreements(db), agreement).await
+}
+
+pub async fn get_agreement(
+    db: &Database,
+    id: ObjectId,
+) -> anyhow::Result<Option<CooperationAgreement>> {
+    get(&agreements(db), id).await
+}
+
+pub async fn replace_agreement(
+    db: &Database,
+    agreement: &CooperationAgreement,
+    read_at: DateTime<Utc>,
+) -> anyhow::Result<Option<CooperationAgreement>> {
+    replace(&agreements(db), agreement.id, agreement, read_at).await
+}
+
+/// Groups visible with `visibility`, optionally of one region or project.
+pub fn group_filter(
+    visibility: &Visibility,
+    region: Option<RegionCode>,
+    project_id: Option<ObjectId>,
+) -> Document {
+    let mut f = visibility.filter();
+    if let Some(r) = region {
+        f.insert("region", r.as_str());
+    }
+    if let Some(p) = project_id {
+        f.insert("project_id", p);
+    }
+    f
+}
+
+/// Typed agreement filters: ids and domain values only, so nothing typed can become an operator.
+#[derive(Debug, Clone, Default)]
+pub struct AgreementFilter {
+    pub project_id: Option<ObjectId>,
+    pub party_id: Option<ObjectId>,
+    pub status: Option<AgreementStatus>,
+    pub region: Option<RegionCode>,
+}
+
+impl AgreementFilter {
+    pub fn to_document(&self, visibility: &Visibility) -> Document {
+        let mut f = visibility.filter();
+        if let Some(p) = self.project_id {
+            f.insert("project_id", p);
+        }
+        if let Some(p) = self.party_id {
+            f.insert("party_ids", p);
+        }
+        if let Some(s) = self.status {
+            f.insert("status", s.as_str());
+        }
+        if let Some(r) = self.region {
+            f.insert("region", r.as_str());
+        }
+        f
+    }
+}

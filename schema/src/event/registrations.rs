@@ -1,0 +1,740 @@
+//! Registrations for events: places, the waiting list, self-service cancellation and the
+//! registrant's personal data.
+//!
+//! **Places under concurrency.** A registration is first stored as WAITLISTED; then
+//! [`rebalance`] hands free places to the oldest waiting registrations. A place is taken by one
+//! conditional update of the event document (`confirmed_count < capacity` and the registration
+//! not yet in `confirmed`, then `$push` + `$inc`), so however many requests run at once the
+//! event never holds more confirmed registrations than places, and no registration is lost:
+//! it is stored before it competes for a place. Every registration and cancellation runs the
+//! same rebalance, so a cancelled place goes to the oldest waiting registration, and a step
+//! cut short by a crash is finished by the next one.
+//!
+//! **One active registration per e-mail.** Before it is stored, a registration claims its
+//! address for the event: a document in `registration_claims` whose `_id` is a hash of event
+//! and address, so of two requests at once exactly one can insert it. Cancelling or erasing
+//! deletes the claim. A claim left behind by a crash (its registration missing or cancelled)
+//! is taken over by the next registration for that address.
+
+use anyhow::Context;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use bson::oid::ObjectId;
+use bson::{Document, doc};
+use chrono::{DateTime, Utc};
+use futures::TryStreamExt;
+use mongodb::options::ReturnDocument;
+use mongodb::{Collection, Database};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+
+use super::model::{Consent, Event, Registration, RegistrationStatus};
+use super::registration::check;
+use crate::access::hash;
+use crate::db::collections;
+use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
+use crate::organization::OrganizationKind;
+use crate::values::{Email, NAME_MAX, optional_text, required_text};
+
+/// What registrants consent to, stored with each registration.
+pub const CONSENT_PURPOSE: &str = "Przetwarzanie danych osobowych w celu rejestracji na wydarzenie, \
+organizacji udziału i kontaktu w jego sprawie (art. 6 ust. 1 lit. a RODO).";
+
+/// The name an erased registration keeps.
+pub const ERASED_NAME: &str = "[usunięto]";
+
+pub fn collection(db: &Database) -> Collection<Registration> {
+    db.collection(collections::REGISTRATIONS)
+}
+
+fn events(db: &Database) -> Collection<Event> {
+    super::store::collection(db)
+}
+
+/// Raw registration input as a client sent it.
+#[derive(Debug, Clone, Default)]
+pub struct NewRegistration {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub organization: Option<String>,
+    pub organization_kind: Option<OrganizationKind>,
+    pub date_option_id: Option<ObjectId>,
+    pub consent: bool,
+}
+
+/// A stored registration and the secret that cancels it, shown to the registrant once.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    pub registration: Registration,
+    pub cancel_token: String,
+}
+
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Checks the input against the event and its rules; every problem at its field.
+pub fn parse(
+    event: &Event,
+    input: NewRegistration,
+    now: DateTime<Utc>,
+) -> Result<(Registration, String), Vec<DomainError>> {
+    if let Err(closed) = check(&event.gate(), now, input.date_option_id.is_some()) {
+        // A closed event is the whole answer; field problems would only distract.
+        if closed.code == ErrorCode::RegistrationClosed {
+            return Err(vec![closed]);
+        }
+    }
+    let mut p = Problems::new();
+    let name = p.check(required_text(&input.name, FieldPath::input("name"), NAME_MAX));
+    let email = p.check(Email::parse(
+        &email_key(&input.email),
+        FieldPath::input("email"),
+    ));
+    let phone = p
+        .check(optional_text(
+            input.phone.as_deref(),
+            FieldPath::input("phone"),
+            40,
+        ))
+        .flatten();
+    let organization = p
+        .check(optional_text(
+            input.organization.as_deref(),
+            FieldPath::input("organization"),
+            NAME_MAX,
+        ))
+        .flatten();
+    if !input.consent {
+        p.push(DomainError::new(
+            FieldPath::input("consent"),
+            ErrorCode::Required,
+            "registering needs consent to the processing of personal data",
+        ));
+    }
+    let date_option_id = match input.date_option_id {
+        None if event.poll_open() => {
+            p.push(DomainError::new(
+                FieldPath::input("dateOptionId"),
+                ErrorCode::Required,
+                "choose one of the proposed dates",
+            ));
+            None
+        }
+        None => event.fixed_option_id,
+        Some(id) if event.option(id).is_none() => {
+            p.push(DomainError::new(
+                FieldPath::input("dateOptionId"),
+                ErrorCode::NotFound,
+                "the event proposes no such date",
+            ));
+            None
+        }
+        Some(id) if event.fixed_option_id.is_some_and(|f| f != id) => {
+            p.push(DomainError::invalid(
+                FieldPath::input("dateOptionId"),
+                "the date is already fixed; register for that date",
+            ));
+            None
+        }
+        Some(id) => Some(id),
+    };
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    p.finish(|| {
+        let email = email.expect("checked");
+        let id = ObjectId::new();
+        (
+            Registration {
+                id,
+                event_id: event.id,
+                name: name.unwrap_or_default(),
+                email: Some(email),
+                phone,
+                organization,
+                organization_kind: input.organization_kind,
+                date_option_id,
+                consent: Consent {
+                    purpose: CONSENT_PURPOSE.to_owned(),
+                    given_at: now,
+                },
+                status: RegistrationStatus::Waitlisted,
+                cancel_token_hash: hash(&token),
+                created_at: now,
+                updated_at: now,
+                confirmed_at: None,
+                cancelled_at: None,
+                erased_at: None,
+            },
+            token,
+        )
+    })
+}
+
+fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
+    use mongodb::error::{ErrorKind, WriteFailure};
+    match &*e.kind {
+        ErrorKind::Write(WriteFailure::WriteError(w)) => w.code == 11000,
+        ErrorKind::Command(c) => c.code == 11000,
+        ErrorKind::InsertMany(i) => i
+            .write_errors
+            .as_ref()
+            .is_some_and(|w| w.iter().any(|w| w.code == 11000)),
+        _ => false,
+    }
+}
+
+/// Registers someone: stores the registration, then lets it compete for a place. Returns the
+/// registration as it stands afterwards (CONFIRMED or WAITLISTED), or the userErrors.
+pub async fn register(
+    db: &Database,
+    event: &Event,
+    input: NewRegistration,
+) -> anyhow::Result<Result<Registered, Vec<DomainError>>> {
+    let (registration, token) = match parse(event, input, Utc::now()) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
+    let email = registration.email.clone().context("A new registration has an address")?;
+    let claim = Registration::claim_key(event.id, &email);
+    if !claim_address(db, &claim, registration.id).await? {
+        return Ok(Err(vec![DomainError::new(
+            FieldPath::input("email"),
+            ErrorCode::Taken,
+            "this e-mail address is already registered for this event",
+        )]));
+    }
+    if let Err(e) = collection(db).insert_one(&registration).await {
+        release_claim(db, registration.id).await?;
+        return Err(e).context("Failed to store the registration");
+    }
+    rebalance(db, event.id).await?;
+    let stored = get(db, registration.id)
+        .await?
+        .context("A stored registration disappeared")?;
+    Ok(Ok(Registered {
+        registration: stored,
+        cancel_token: token,
+    }))
+}
+
+fn claims(db: &Database) -> Collection<Document> {
+    db.collection(collections::REGISTRATION_CLAIMS)
+}
+
+/// Claims an address for an event on behalf of registration `id`; `false` when an active
+/// registration holds it.
+async fn claim_address(db: &Database, key: &str, id: ObjectId) -> anyhow::Result<bool> {
+    // Two rounds: the second after clearing a claim whose registration no longer holds it.
+    for _ in 0..2 {
+        let claim = doc! { "_id": key, "registration_id": id, "at": bson::DateTime::now() };
+        match claims(db).insert_one(claim).await {
+            Ok(_) => return Ok(true),
+            Err(e) if is_duplicate_key(&e) => {}
+            Err(e) => return Err(e).context("Failed to claim the address"),
+        }
+        let Some(held) = claims(db)
+            .find_one(doc! { "_id": key })
+            .await
+            .context("Failed to read the claim")?
+        else {
+            continue;
+        };
+        let holder = held.get_object_id("registration_id").ok();
+        let active = match holder {
+            Some(h) => collection(db)
+                .count_documents(doc! { "_id": h, "status": { "$ne": "CANCELLED" } })
+                .await
+                .context("Failed to read the claim's registration")?
+                > 0,
+            None => false,
+        };
+        if active {
+            return Ok(false);
+        }
+        // A fresh claim whose registration is still being stored looks the same as one left
+        // by a crash; only claims older than a minute are taken over.
+        let stale_before = bson::DateTime::from_chrono(Utc::now() - chrono::Duration::minutes(1));
+        let cancelled = holder.is_some()
+            && collection(db)
+                .count_documents(doc! { "_id": holder, "status": "CANCELLED" })
+                .await
+                .context("Failed to read the claim's registration")?
+                > 0;
+        let old = held
+            .get_datetime("at")
+            .is_ok_and(|at| *at < stale_before);
+        if !(cancelled || old) {
+            return Ok(false);
+        }
+        claims(db)
+            .delete_one(doc! { "_id": key, "registration_id": holder })
+            .await
+            .context("Failed to clear a stale claim")?;
+    }
+    Ok(false)
+}
+
+async fn release_claim(db: &Database, id: ObjectId) -> anyhow::Result<()> {
+    claims(db)
+        .delete_many(doc! { "registration_id": id })
+        .await
+        .context("Failed to release the address")?;
+    Ok(())
+}
+
+pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Registration>> {
+    collection(db)
+        .find_one(doc! { "_id": id })
+        .await
+        .context("Failed to read the registration")
+}
+
+/// Gives free places to the oldest waiting registrations, releases places still held by
+/// cancelled ones, and marks every place-holder CONFIRMED. Safe to run any number of times, at
+/// once, from any process.
+pub async fn rebalance(db: &Database, event_id: ObjectId) -> anyhow::Result<()> {
+    // Each pass either makes progress or ends; the bound only guards against a bug looping.
+    for _ in 0..64 {
+        let Some(event) = events(db)
+            .clone_with_type::<Document>()
+            .find_one(doc! { "_id": event_id })
+            .projection(doc! { "capacity": 1, "confirmed": 1, "confirmed_count": 1 })
+            .await
+            .context("Failed to read the event's places")?
+            .map(|d| bson::from_document::<Seats>(d).unwrap_or_default())
+        else {
+            return Ok(());
+        };
+        let mut changed = release_cancelled(db, event_id, &event.confirmed).await?;
+        mark_confirmed(db, &event.confirmed).await?;
+        let free = match event.capacity {
+            Some(c) => c.saturating_sub(event.confirmed_count) as i64,
+            None => i64::MAX,
+        };
+        if free > 0 {
+            let waiting: Vec<ObjectId> = collection(db)
+                .clone_with_type::<Document>()
+                .find(doc! {
+                    "event_id": event_id,
+                    "status": "WAITLISTED",
+                    "_id": { "$nin": &event.confirmed },
+                })
+                .sort(doc! { "created_at": 1, "_id": 1 })
+                .projection(doc! { "_id": 1 })
+                .limit(free.min(1_000))
+                .await
+                .context("Failed to read the waiting list")?
+                .try_collect::<Vec<Document>>()
+                .await
+                .context("Failed to read the waiting list")?
+                .into_iter()
+                .filter_map(|d| d.get_object_id("_id").ok())
+                .collect();
+            for id in waiting {
+                match take_place(db, event_id, event.capacity, id).await? {
+                    Taken::Yes => changed = true,
+                    Taken::AlreadyHeld => {}
+                    Taken::Full => break,
+                }
+            }
+        }
+        if !changed {
+            return Ok(());
+        }
+    }
+    tracing::warn!(%event_id, "rebalancing did not settle; the next registration finishes it");
+    Ok(())
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+struct Seats {
+    capacity: Option<u32>,
+    #[serde(default)]
+    confirmed: Vec<ObjectId>,
+    #[serde(default)]
+    confirmed_count: u32,
+}
+
+enum Taken {
+    Yes,
+    AlreadyHeld,
+    Full,
+}
+
+async fn take_place(
+    db: &Database,
+    event_id: ObjectId,
+    capacity: Option<u32>,
+    id: ObjectId,
+) -> anyhow::Result<Taken> {
+    let mut filter = doc! { "_id": event_id, "confirmed": { "$ne": id } };
+    match capacity {
+        Some(c) => {
+            filter.insert("capacity", c as i64);
+            filter.insert("confirmed_count", doc! { "$lt": c as i64 });
+        }
+        None => {
+            filter.insert("capacity", bson::Bson::Null);
+        }
+    }
+    let took = events(db)
+        .update_one(
+            filter,
+            doc! { "$push": { "confirmed": id }, "$inc": { "confirmed_count": 1 } },
+        )
+        .await
+        .context("Failed to take a place")?;
+    if took.modified_count == 0 {
+        // Either someone else already gave this registration its place, or the places ran out
+        // (or the capacity changed): the next pass reads the event afresh.
+        let held = events(db)
+            .clone_with_type::<Document>()
+            .count_documents(doc! { "_id": event_id, "confirmed": id })
+            .await
+            .context("Failed to read the event's places")?;
+        return Ok(if held > 0 { Taken::AlreadyHeld } else { Taken::Full });
+    }
+    let now = bson::DateTime::from_chrono(Utc::now());
+    let marked = collection(db)
+        .update_one(
+            doc! { "_id": id, "status": "WAITLISTED" },
+            doc! { "$set": { "status": "CONFIRMED", "confirmed_at": now, "updated_at": now } },
+        )
+        .await
+        .context("Failed to confirm the registration")?;
+    if marked.matched_count == 0 {
+        // Cancelled while it was being given the place: give the place back.
+        release(db, event_id, id).await?;
+    }
+    Ok(Taken::Yes)
+}
+
+async fn release(db: &Database, event_id: ObjectId, id: ObjectId) -> anyhow::Result<bool> {
+    let r = events(db)
+        .update_one(
+            doc! { "_id": event_id, "confirmed": id },
+            doc! { "$pull": { "confirmed": id }, "$inc": { "confirmed_count": -1 } },
+        )
+        .await
+        .context("Failed to release a place")?;
+    Ok(r.modified_count > 0)
+}
+
+async fn release_cancelled(
+    db: &Database,
+    event_id: ObjectId,
+    confirmed: &[ObjectId],
+) -> anyhow::Result<bool> {
+    if confirmed.is_empty() {
+        return Ok(false);
+    }
+    let cancelled: Vec<Document> = collection(db)
+        .clone_with_type::<Document>()
+        .find(doc! { "_id": { "$in": confirmed }, "status": "CANCELLED" })
+        .projection(doc! { "_id": 1 })
+        .await
+        .context("Failed to read cancelled registrations")?
+        .try_collect()
+        .await
+        .context("Failed to read cancelled registrations")?;
+    let mut changed = false;
+    for d in cancelled {
+        if let Ok(id) = d.get_object_id("_id") {
+            changed |= release(db, event_id, id).await?;
+        }
+    }
+    Ok(changed)
+}
+
+async fn mark_confirmed(db: &Database, confirmed: &[ObjectId]) -> anyhow::Result<()> {
+    if confirmed.is_empty() {
+        return Ok(());
+    }
+    let now = bson::DateTime::from_chrono(Utc::now());
+    collection(db)
+        .update_many(
+            doc! { "_id": { "$in": confirmed }, "status": "WAITLISTED" },
+            doc! { "$set": { "status": "CONFIRMED", "confirmed_at": now, "updated_at": now } },
+        )
+        .await
+        .context("Failed to confirm registrations")?;
+    Ok(())
+}
+
+/// Cancels a registration found by `filter` (by id, or by the hash of its token), frees its
+/// place and promotes the oldest waiting registration. `None` when nothing matched.
+async fn cancel_where(db: &Database, filter: Document) -> anyhow::Result<Option<Registration>> {
+    let now = Utc::now();
+    let mut filter = filter;
+    filter.insert("status", doc! { "$ne": "CANCELLED" });
+    let Some(before) = collection(db)
+        .find_one(filter.clone())
+        .await
+        .context("Failed to read the registration")?
+    else {
+        return Ok(None);
+    };
+    let at = bson::DateTime::from_chrono(now);
+    let cancelled = collection(db)
+        .find_one_and_update(
+            doc! { "_id": before.id, "status": { "$ne": "CANCELLED" } },
+            doc! { "$set": {
+                "status": "CANCELLED",
+                "cancelled_at": at,
+                "updated_at": at,
+                // Frees the e-mail to register again.
+            } },
+        )
+        .return_document(ReturnDocument::After)
+        .await
+        .context("Failed to cancel the registration")?;
+    let Some(cancelled) = cancelled else {
+        return Ok(None);
+    };
+    release_claim(db, cancelled.id).await?;
+    release(db, cancelled.event_id, cancelled.id).await?;
+    rebalance(db, cancelled.event_id).await?;
+    Ok(Some(cancelled))
+}
+
+/// Self-service cancellation with the secret from the registration's link.
+pub async fn cancel_by_token(db: &Database, token: &str) -> anyhow::Result<Option<Registration>> {
+    if token.is_empty() || token.len() > 100 {
+        return Ok(None);
+    }
+    cancel_where(db, doc! { "cancel_token_hash": hash(token.trim()) }).await
+}
+
+/// Cancellation by staff.
+pub async fn cancel_by_id(db: &Database, id: ObjectId) -> anyhow::Result<Option<Registration>> {
+    cancel_where(db, doc! { "_id": id }).await
+}
+
+/// A registration by the hash of its token, for the cancellation page.
+pub async fn by_token(db: &Database, token: &str) -> anyhow::Result<Option<Registration>> {
+    if token.is_empty() || token.len() > 100 {
+        return Ok(None);
+    }
+    collection(db)
+        .find_one(doc! { "cancel_token_hash": hash(token.trim()) })
+        .await
+        .context("Failed to read the registration")
+}
+
+/// Counts of an event's registrations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub confirmed: u32,
+    pub waitlisted: u32,
+    pub cancelled: u32,
+    /// Active (confirmed or waiting) registrations per proposed date.
+    pub by_option: Vec<(ObjectId, u32)>,
+}
+
+/// Counts for many events in one aggregation.
+pub async fn counts(
+    db: &Database,
+    event_ids: &[ObjectId],
+) -> anyhow::Result<Vec<(ObjectId, Counts)>> {
+    let pipeline = vec![
+        doc! { "$match": { "event_id": { "$in": event_ids } } },
+        doc! { "$group": {
+            "_id": { "e": "$event_id", "s": "$status", "o": "$date_option_id" },
+            "n": { "$sum": 1 },
+        } },
+    ];
+    let rows: Vec<Document> = collection(db)
+        .aggregate(pipeline)
+        .await
+        .context("Failed to count registrations")?
+        .try_collect()
+        .await
+        .context("Failed to count registrations")?;
+    let mut out: Vec<(ObjectId, Counts)> = event_ids.iter().map(|id| (*id, Counts::default())).collect();
+    for row in rows {
+        let Ok(key) = row.get_document("_id") else { continue };
+        let Ok(event) = key.get_object_id("e") else { continue };
+        let n = match row.get("n") {
+            Some(bson::Bson::Int32(n)) => *n as u32,
+            Some(bson::Bson::Int64(n)) => *n as u32,
+            Some(bson::Bson::Double(n)) => *n as u32,
+            _ => 0,
+        };
+        let Some((_, c)) = out.iter_mut().find(|(id, _)| *id == event) else {
+            continue;
+        };
+        let status = key.get_str("s").unwrap_or_default();
+        match status {
+            "CONFIRMED" => c.confirmed += n,
+            "WAITLISTED" => c.waitlisted += n,
+            _ => c.cancelled += n,
+        }
+        if status != "CANCELLED" {
+            if let Ok(option) = key.get_object_id("o") {
+                match c.by_option.iter_mut().find(|(o, _)| *o == option) {
+                    Some((_, k)) => *k += n,
+                    None => c.by_option.push((option, n)),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether anyone has registered (in any status); proposed dates are then fixed.
+pub async fn any_for(db: &Database, event_id: ObjectId) -> anyhow::Result<bool> {
+    let n = collection(db)
+        .count_documents(doc! { "event_id": event_id })
+        .await
+        .context("Failed to count registrations")?;
+    Ok(n > 0)
+}
+
+/// Who asked for a person's data to be erased, and when: the record the law expects, holding a
+/// hash of the address rather than the address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Erasure {
+    #[serde(rename = "_id")]
+    pub id: ObjectId,
+    pub email_sha256: String,
+    pub requested_by: String,
+    #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
+    pub at: DateTime<Utc>,
+    pub registrations: u64,
+    pub contacts: u64,
+    #[serde(default)]
+    pub group_members: u64,
+}
+
+pub fn erasures(db: &Database) -> Collection<Erasure> {
+    db.collection(collections::ERASURES)
+}
+
+/// Anonymises everything held about the person with this e-mail address: their registrations
+/// (which keep their place and status, so counts stay true, but lose name, address, phone and
+/// organization) and contact points naming them. Records the erasure.
+pub async fn erase(db: &Database, email: &Email, actor: &str) -> anyhow::Result<Erasure> {
+    let address = email_key(email.as_str());
+    let now = bson::DateTime::from_chrono(Utc::now());
+    // One by one, releasing each registration's claim on the address; a person has few.
+    let ids: Vec<Document> = collection(db)
+        .clone_with_type::<Document>()
+        .find(doc! { "email": &address })
+        .projection(doc! { "_id": 1 })
+        .await
+        .context("Failed to find the person's registrations")?
+        .try_collect()
+        .await
+        .context("Failed to find the person's registrations")?;
+    let mut registrations = 0;
+    for d in ids {
+        let Ok(id) = d.get_object_id("_id") else { continue };
+        let r = collection(db)
+            .update_one(
+                doc! { "_id": id },
+                doc! { "$set": {
+                    "name": ERASED_NAME,
+                    "email": bson::Bson::Null,
+                    "phone": bson::Bson::Null,
+                    "organization": bson::Bson::Null,
+                    "erased_at": now,
+                    "updated_at": now,
+                } },
+            )
+            .await
+            .context("Failed to erase a registration")?;
+        release_claim(db, id).await?;
+        registrations += r.modified_count;
+    }
+    let mut contacts = 0;
+    for coll in [collections::EVENTS, collections::ORGANIZATIONS] {
+        let r = db
+            .collection::<Document>(coll)
+            .update_many(
+                doc! { "contact.email": &address },
+                doc! { "$set": {
+                    "contact.name": bson::Bson::Null,
+                    "contact.email": bson::Bson::Null,
+                    "contact.phone": bson::Bson::Null,
+                } },
+            )
+            .await
+            .context("Failed to erase contact points")?;
+        contacts += r.modified_count;
+    }
+    let group_members = crate::cooperation::erase_person(db, email).await?;
+    let erasure = Erasure {
+        id: ObjectId::new(),
+        email_sha256: hash(&address),
+        requested_by: actor.to_owned(),
+        at: Utc::now(),
+        registrations,
+        contacts,
+        group_members,
+    };
+    erasures(db)
+        .insert_one(&erasure)
+        .await
+        .context("Failed to record the erasure")?;
+    Ok(erasure)
+}
+
+/// Everything held about the person with this e-mail address.
+#[derive(Debug, Clone, Default)]
+pub struct PersonalData {
+    pub registrations: Vec<Registration>,
+    /// Events whose contact point is this person.
+    pub event_contacts: Vec<ObjectId>,
+    /// Organizations whose contact point is this person.
+    pub organization_contacts: Vec<ObjectId>,
+    pub erasures: Vec<Erasure>,
+}
+
+pub async fn export(db: &Database, email: &Email) -> anyhow::Result<PersonalData> {
+    let address = email_key(email.as_str());
+    let registrations = collection(db)
+        .find(doc! { "email": &address })
+        .sort(doc! { "created_at": 1 })
+        .await
+        .context("Failed to find the person's registrations")?
+        .try_collect()
+        .await
+        .context("Failed to read the person's registrations")?;
+    let ids_with_contact = |coll: &'static str| {
+        let address = address.clone();
+        async move {
+            let docs: Vec<Document> = db
+                .collection::<Document>(coll)
+                .find(doc! { "contact.email": &address })
+                .projection(doc! { "_id": 1 })
+                .await
+                .context("Failed to find contact points")?
+                .try_collect()
+                .await
+                .context("Failed to read contact points")?;
+            anyhow::Ok(
+                docs.into_iter()
+                    .filter_map(|d| d.get_object_id("_id").ok())
+                    .collect::<Vec<_>>(),
+            )
+        }
+    };
+    let event_contacts = ids_with_contact(collections::EVENTS).await?;
+    let organization_contacts = ids_with_contact(collections::ORGANIZATIONS).await?;
+    let erasures = erasures(db)
+        .find(doc! { "email_sha256": hash(&address) })
+        .await
+        .context("Failed to read erasures")?
+        .try_collect()
+        .await
+        .context("Failed to read erasures")?;
+    Ok(PersonalData {
+        registrations,
+        event_contacts,
+        organization_contacts,
+        erasures,
+    })
+}
