@@ -493,6 +493,8 @@ pub async fn load(db: &Database) -> anyhow::Result<usize> {
             .context("Failed to load a demo material")?;
         written += 1;
     }
+    crate::cooperation::demo::seed(db).await?;
+    written += crate::event::demo::load(db).await?;
     Ok(written)
 }
 

@@ -50,7 +50,7 @@ const REMOVE_MEMBER: &str = r#"mutation($input: RemoveThematicGroupMemberInput!)
 }"#;
 
 const AGREEMENT: &str = r#"
-  id title status signedOn validUntil scope published signingEventId
+  id title status signedOn validUntil scope published signingEvent { title }
   parties { name } project { title } region { code }
 "#;
 
@@ -126,12 +126,12 @@ fn seed_000(rops: &str) -> Value {
     json!({
         "name": "Grupa tematyczna ds. innowacji społecznych",
         "platform": "Regionalna Platforma Współpracy",
-        "convenerId": rops,
+        "convener": rops,
         "region": "12",
         "establishedOn": "2017-02-03",
         "tasks": SEED_000_TASKS,
         "published": true,
-        "members": [{ "organizationId": rops, "role": "CHAIR", "joinedOn": "2017-02-03" }],
+        "members": [{ "organization": rops, "role": "CHAIR", "joinedOn": "2017-02-03" }],
     })
 }
 
@@ -147,7 +147,7 @@ async fn group(api: &TestApi, key: &str, input: Value) -> Value {
     data["createThematicGroup"]["thematicGroup"].clone()
 }
 
-/// The `field` of each userError, e.g. `["input", "partyIds"]`, with its code.
+/// The `field` of each userError, e.g. `["input", "parties"]`, with its code.
 fn problems(payload: &Value) -> Vec<(Value, String)> {
     payload["userErrors"]
         .as_array()
@@ -193,7 +193,7 @@ async fn the_seed_000_group_is_recorded_and_read_back_exactly() {
     let rops = rops_krakow(&api, &staff).await;
     let miis = project(&api, &staff, "Małopolski Inkubator Innowacji Społecznych").await;
     let mut input = seed_000(&rops);
-    input["projectId"] = json!(miis);
+    input["project"] = json!(miis);
     let created = group(&api, &staff, input).await;
     let id = created["id"].as_str().expect("id");
 
@@ -222,7 +222,7 @@ async fn the_seed_000_group_is_recorded_and_read_back_exactly() {
     let listed = api
         .data(
             r#"query($project: ID!, $id: ID!) {
-              inProject: thematicGroups(filter: { projectId: $project }) { totalCount edges { node { name } } }
+              inProject: thematicGroups(filter: { project: $project }) { totalCount edges { node { name } } }
               elsewhere: thematicGroups(filter: { region: "08" }) { totalCount }
               node(id: $id) { id ... on ThematicGroup { name } }
             }"#,
@@ -243,7 +243,7 @@ async fn the_seed_000_group_is_recorded_and_read_back_exactly() {
             r#"mutation($input: UpdateThematicGroupInput!) {
               updateThematicGroup(input: $input) { thematicGroup { name platform tasks project { title } } userErrors { field } }
             }"#,
-            json!({ "input": { "id": id, "description": "Grupa otwarta dla wszystkich zainteresowanych", "projectId": null } }),
+            json!({ "input": { "id": id, "description": "Grupa otwarta dla wszystkich zainteresowanych", "project": null } }),
         )
         .await;
     let g = &renamed["updateThematicGroup"]["thematicGroup"];
@@ -267,7 +267,7 @@ async fn members_join_and_leave_and_only_staff_see_their_contact_details() {
         .data_as(
             &staff,
             ADD_MEMBER,
-            json!({ "input": { "groupId": id, "organizationId": rops, "person": person,
+            json!({ "input": { "groupId": id, "organization": rops, "person": person,
                                "role": "COORDINATOR", "joinedOn": "2017-02-17" } }),
         )
         .await["addThematicGroupMember"]
@@ -304,7 +304,7 @@ async fn members_join_and_leave_and_only_staff_see_their_contact_details() {
         .data_as(
             &staff,
             ADD_MEMBER,
-            json!({ "input": { "groupId": id, "organizationId": rops,
+            json!({ "input": { "groupId": id, "organization": rops,
                                "person": { "name": "Anna Nowak", "email": "a.nowak@example.pl" }, "role": "CHAIR" } }),
         )
         .await["addThematicGroupMember"]
@@ -391,8 +391,8 @@ async fn the_kooperacje_3d_agreement_binds_its_parties_from_signing_to_terminati
             &create_agreement(),
             json!({ "input": {
                 "title": "Porozumienie o Współpracy w ramach projektu KOOPERACJE 3D",
-                "partyIds": [rops, ops],
-                "projectId": kooperacje,
+                "parties": [rops, ops],
+                "project": kooperacje,
                 "signedOn": "2018-10-01",
                 "status": "SIGNED",
                 "scope": "Wypracowanie w Małopolsce modelu kooperacji międzysektorowych",
@@ -436,10 +436,10 @@ async fn the_kooperacje_3d_agreement_binds_its_parties_from_signing_to_terminati
     let listed = api
         .data(
             r#"query($ops: ID!, $pcpr: ID!, $project: ID!) {
-              ops: agreements(filter: { partyId: $ops }) { totalCount }
-              pcpr: agreements(filter: { partyId: $pcpr }) { totalCount }
+              ops: agreements(filter: { party: $ops }) { totalCount }
+              pcpr: agreements(filter: { party: $pcpr }) { totalCount }
               drafts: agreements(filter: { status: DRAFT }) { totalCount }
-              inProject: agreements(filter: { projectId: $project, status: SIGNED, region: "12" }) { edges { node { title } } }
+              inProject: agreements(filter: { project: $project, status: SIGNED, region: "12" }) { edges { node { title } } }
             }"#,
             json!({ "ops": ops, "pcpr": pcpr, "project": kooperacje }),
         )
@@ -487,7 +487,7 @@ async fn invalid_groups_and_agreements_are_refused_field_by_field_and_nothing_is
     let mut input = seed_000(&nowhere(Kind::Organization));
     input["name"] = json!("  ");
     input["members"] = json!([
-        { "organizationId": rops, "role": "CHAIR" },
+        { "organization": rops, "role": "CHAIR" },
         { "person": { "name": "", "email": "drojek(at)rops" }, "role": "MEMBER" },
     ]);
     let refused = api
@@ -496,10 +496,7 @@ async fn invalid_groups_and_agreements_are_refused_field_by_field_and_nothing_is
         .clone();
     let p = problems(&refused);
     assert!(has(&p, json!(["input", "name"]), "REQUIRED"), "{p:?}");
-    assert!(
-        has(&p, json!(["input", "convenerId"]), "NOT_FOUND"),
-        "{p:?}"
-    );
+    assert!(has(&p, json!(["input", "convener"]), "NOT_FOUND"), "{p:?}");
     assert!(
         has(
             &p,
@@ -521,7 +518,7 @@ async fn invalid_groups_and_agreements_are_refused_field_by_field_and_nothing_is
     let agreement = |changes: Value| {
         let mut input = json!({
             "title": "Porozumienie o Współpracy",
-            "partyIds": [rops, nowhere(Kind::Organization)],
+            "parties": [rops, nowhere(Kind::Organization)],
             "scope": "Współpraca",
             "region": "12",
             "status": "SIGNED",
@@ -534,26 +531,26 @@ async fn invalid_groups_and_agreements_are_refused_field_by_field_and_nothing_is
     };
     let attempts = [
         (
-            json!({ "partyIds": [rops], "signedOn": null }),
+            json!({ "parties": [rops], "signedOn": null }),
             vec![
-                (json!(["input", "partyIds"]), "INVALID"),
+                (json!(["input", "parties"]), "INVALID"),
                 (json!(["input", "signedOn"]), "REQUIRED"),
             ],
         ),
         (
-            json!({ "validUntil": "2018-09-30", "signingEventId": nowhere(Kind::Event) }),
+            json!({ "validUntil": "2018-09-30", "signingEvent": nowhere(Kind::Event) }),
             vec![
                 (json!(["input", "validUntil"]), "INVALID"),
-                (json!(["input", "partyIds", "1"]), "NOT_FOUND"),
-                (json!(["input", "signingEventId"]), "NOT_FOUND"),
+                (json!(["input", "parties", "1"]), "NOT_FOUND"),
+                (json!(["input", "signingEvent"]), "NOT_FOUND"),
             ],
         ),
         (
-            json!({ "title": "", "status": "DRAFT", "projectId": nowhere(Kind::Project) }),
+            json!({ "title": "", "status": "DRAFT", "project": nowhere(Kind::Project) }),
             vec![
                 (json!(["input", "title"]), "REQUIRED"),
                 (json!(["input", "signedOn"]), "INVALID"),
-                (json!(["input", "projectId"]), "NOT_FOUND"),
+                (json!(["input", "project"]), "NOT_FOUND"),
             ],
         ),
     ];
@@ -593,7 +590,7 @@ async fn anonymous_callers_and_partners_of_other_regions_may_not_change_cooperat
     let anonymous = api
         .graphql(
             &create_agreement(),
-            json!({ "input": { "title": "x", "partyIds": [rops, rops], "scope": "x", "region": "12" } }),
+            json!({ "input": { "title": "x", "parties": [rops, rops], "scope": "x", "region": "12" } }),
         )
         .await;
     assert_eq!(code(&anonymous), "UNAUTHENTICATED", "{anonymous}");
@@ -606,6 +603,14 @@ async fn anonymous_callers_and_partners_of_other_regions_may_not_change_cooperat
         )
         .await;
     assert_eq!(code(&other), "FORBIDDEN", "{other}");
+    let invalid_elsewhere = api
+        .graphql_as(
+            &lubuskie,
+            &create_agreement(),
+            json!({ "input": { "title": "", "parties": [rops], "scope": "x", "region": "12" } }),
+        )
+        .await;
+    assert_eq!(code(&invalid_elsewhere), "FORBIDDEN", "{invalid_elsewhere}");
     let other = api
         .graphql_as(
             &lubuskie,
@@ -660,7 +665,7 @@ async fn unpublished_groups_and_agreements_are_hidden_from_the_public() {
         .data_as(
             &staff,
             &create_agreement(),
-            json!({ "input": { "title": "Projekt porozumienia", "partyIds": [rops, ops],
+            json!({ "input": { "title": "Projekt porozumienia", "parties": [rops, ops],
                                "scope": "Współpraca", "region": "12" } }),
         )
         .await["createAgreement"]
@@ -717,7 +722,7 @@ async fn the_demo_data_holds_the_krakow_groups_and_the_kooperacje_agreements() {
                 r#"query($group: ID!, $project: ID!) {{
                   thematicGroups {{ totalCount edges {{ node {{ name establishedOn }} }} }}
                   thematicGroup(id: $group) {{ {GROUP} }}
-                  agreements(filter: {{ projectId: $project }}) {{ edges {{ node {{ signedOn status parties {{ name }} }} }} }}
+                  agreements(filter: {{ project: $project }}) {{ edges {{ node {{ signedOn status parties {{ name }} }} }} }}
                 }}"#
             ),
             json!({

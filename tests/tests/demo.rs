@@ -70,3 +70,64 @@ async fn the_demo_data_loads_idempotently_with_the_radom_project_exact() {
         "Asystent osobisty osoby zależnej"
     );
 }
+
+#[tokio::test]
+async fn the_demo_events_are_the_seed_events_and_the_next_meeting_takes_registrations() {
+    let api = TestApi::spawn().await;
+    api.cli(&["seed"]).await;
+    api.cli(&["seed"]).await;
+    let data = api
+        .data(
+            r#"{ events(first: 10) { totalCount edges { node {
+                 id title status start registrationDeadline datePollOpen
+                 venue { room city } dateOptions { schedule { firstDay } }
+                 registrationSummary { open remainingPlaces } } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["events"]["totalCount"], 5, "{data}");
+    let nodes: Vec<&serde_json::Value> = data["events"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| &e["node"])
+        .collect();
+    let zg = nodes
+        .iter()
+        .find(|n| n["title"] == "Usługi społeczne – programowanie i realizacja")
+        .expect("seed 004");
+    assert_eq!(zg["start"], "2016-12-07T10:00:00+01:00");
+    assert_eq!(zg["registrationDeadline"], "2016-12-05T15:00:00+01:00");
+    assert_eq!(zg["venue"]["room"], "Aula C");
+    let poll = nodes
+        .iter()
+        .find(|n| n["datePollOpen"] == true)
+        .expect("seed 000");
+    assert_eq!(
+        poll["dateOptions"],
+        json!([
+            { "schedule": { "firstDay": "2017-02-17" } },
+            { "schedule": { "firstDay": "2017-02-22" } },
+            { "schedule": { "firstDay": "2017-02-24" } },
+            { "schedule": { "firstDay": "2017-02-28" } }
+        ])
+    );
+    assert_eq!(
+        poll["registrationSummary"]["open"], false,
+        "its dates are past"
+    );
+    let next = nodes
+        .iter()
+        .find(|n| n["registrationSummary"]["open"] == true)
+        .expect("an open event");
+    let r = api
+        .data(
+            r#"mutation($id: ID!) { registerForEvent(input: { eventId: $id, name: "Jan Kowalski", email: "jan@ops.example.pl", consent: true }) { registration { status } userErrors { code } } }"#,
+            json!({ "id": next["id"] }),
+        )
+        .await;
+    assert_eq!(
+        r["registerForEvent"]["registration"]["status"], "CONFIRMED",
+        "{r}"
+    );
+}

@@ -654,7 +654,10 @@ async fn one_email_holds_one_active_registration_even_when_sent_twice_at_once() 
     assert_eq!(registration_count(&api, &id).await, 1);
     // After cancelling, the address may register again.
     let holder = if a["userErrors"] == json!([]) { &a } else { &b };
-    let token = holder["cancellationToken"].as_str().expect("token").to_owned();
+    let token = holder["cancellationToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
     let cancelled = api
         .graphql(
             "mutation($t: String!) { cancelRegistration(input: { token: $t }) { registration { status } userErrors { code } } }",
@@ -662,8 +665,7 @@ async fn one_email_holds_one_active_registration_even_when_sent_twice_at_once() 
         )
         .await;
     assert_eq!(
-        cancelled["data"]["cancelRegistration"]["registration"]["status"],
-        "CANCELLED",
+        cancelled["data"]["cancelRegistration"]["registration"]["status"], "CANCELLED",
         "{cancelled}"
     );
     let again = register(&api, &id, 3, same).await;
@@ -888,4 +890,61 @@ async fn drafts_are_hidden_from_the_public_and_listed_for_staff() {
         upd["updateEvent"]["event"],
         json!({ "capacity": 30, "onlineUrl": "https://meet.example.pl/szkolenie", "title": "Szkolenie", "start": "2030-05-05T09:00:00+02:00" })
     );
+}
+
+#[tokio::test]
+async fn the_worker_hands_out_places_an_interrupted_registration_left_waiting() {
+    use innohub_tests::{TestWorker, eventually};
+    let api = TestApi::spawn().await;
+    let staff = api.key("staff", None).await;
+    let id = open_event(&api, &staff, Some(3)).await;
+    let first = register(&api, &id, 1, json!({})).await;
+    assert_eq!(first["registration"]["status"], "CONFIRMED");
+    // An api process that died after storing a registration but before giving it a place
+    // leaves it WAITLISTED with a place free: write exactly that state.
+    let db = api.db().await;
+    let (_, event_oid) = decode(&id);
+    let stranded = bson::oid::ObjectId::new();
+    let now = bson::DateTime::now();
+    db.collection::<bson::Document>("registrations")
+        .insert_one(bson::doc! {
+            "_id": stranded, "event_id": event_oid, "name": "Przerwana rejestracja",
+            "email": "przerwana@ops.example.pl", "phone": null, "organization": null,
+            "organization_kind": null, "date_option_id": null,
+            "consent": { "purpose": "test", "given_at": now },
+            "status": "WAITLISTED", "cancel_token_hash": "x", "created_at": now, "updated_at": now,
+        })
+        .await
+        .expect("insert");
+    let worker = TestWorker::spawn_with(&api, |env| {
+        env.insert("INNOHUB_SWEEP_AFTER_SECS".into(), "1".into());
+    })
+    .await;
+    eventually(
+        "the stranded registration gets its place",
+        std::time::Duration::from_secs(20),
+        || {
+            let db = db.clone();
+            async move {
+                let r = db
+                    .collection::<bson::Document>("registrations")
+                    .find_one(bson::doc! { "_id": stranded })
+                    .await
+                    .ok()??;
+                (r.get_str("status").ok()? == "CONFIRMED").then_some(())
+            }
+        },
+    )
+    .await;
+    let summary = api
+        .data(
+            "query($id: ID!) { event(id: $id) { registrationSummary { confirmed remainingPlaces } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        summary["event"]["registrationSummary"],
+        json!({ "confirmed": 2, "remainingPlaces": 1 })
+    );
+    worker.terminate(std::time::Duration::from_secs(10)).await;
 }

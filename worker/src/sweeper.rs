@@ -1,6 +1,9 @@
 //! The sweeper: re-enqueues job runs that MongoDB records as not done long after they were
 //! queued. This is how a job survives Redis losing it (a flush, a crash before the push, an
 //! api that could not reach Redis): MongoDB is the source of truth for what is still to do.
+//!
+//! It also settles event places: if an api process died between storing a registration (or a
+//! cancellation) and handing out the places, the next sweep finishes the job.
 
 use std::time::Duration;
 
@@ -35,5 +38,6 @@ pub async fn sweep(db: &Database, queue: &JobQueue, after: Duration) -> anyhow::
         runs::touch(db, &run.id).await?;
         tracing::info!(run_id = %run.id, kind = ?run.kind, "re-enqueued overdue job run");
     }
+    innohub_schema::event::registrations::settle(db, 100).await?;
     Ok(overdue.len())
 }

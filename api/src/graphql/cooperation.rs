@@ -15,6 +15,7 @@ use innohub_schema::cooperation::{
 use innohub_schema::db::collections;
 use innohub_schema::error::{DomainError, FieldPath};
 use innohub_schema::page::{Cursor, Direction, Sort};
+use innohub_schema::region::RegionCode;
 use mongodb::Database;
 
 use super::auth;
@@ -130,8 +131,21 @@ impl ThematicGroupGql {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    // The group's meetings (`events` with this `thematic_group_id`) are resolved by the events
-    // module; the integrator adds that `meetings` field here.
+    /// The group's meetings, earliest first.
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<super::relay::Conn<super::events::EventGql>> {
+        let filter = innohub_schema::event::store::EventFilter {
+            thematic_group_id: Some(self.0.id),
+            ..Default::default()
+        };
+        super::events::list_events(ctx, filter, first, after, last, before).await
+    }
 }
 
 /// A member of a thematic group: an organization, a person, or a person representing an
@@ -228,11 +242,15 @@ impl AgreementGql {
     async fn signed_on(&self) -> Option<NaiveDate> {
         self.0.signed_on
     }
-    /// The id of the event at which it was (or is to be) signed.
-    async fn signing_event_id(&self) -> Option<ID> {
-        self.0
-            .signing_event_id
-            .map(|id| ids::encode(Kind::Event, id))
+    /// The event at which it was (or is to be) signed.
+    async fn signing_event(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::events::EventGql>> {
+        match self.0.signing_event_id {
+            Some(id) => super::events::visible_event(ctx, id).await,
+            None => Ok(None),
+        }
     }
     /// What the parties agree to cooperate on.
     async fn scope(&self) -> &str {
@@ -253,8 +271,6 @@ impl AgreementGql {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    // The signing ceremony itself is resolved by the events module; the integrator adds that
-    // `signingEvent` field here.
 }
 
 /// A thematic group, if it exists and the caller may see it.
@@ -285,14 +301,17 @@ pub async fn visible_agreement(
 pub struct ThematicGroupFilter {
     /// TERYT code of the voivodeship.
     region: Option<String>,
+    #[graphql(name = "project")]
     project_id: Option<ID>,
 }
 
 #[derive(InputObject, Default)]
 #[graphql(name = "CooperationAgreementFilter")]
 pub struct AgreementFilterInput {
+    #[graphql(name = "project")]
     project_id: Option<ID>,
     /// Agreements this organization is party to.
+    #[graphql(name = "party")]
     party_id: Option<ID>,
     status: Option<AgreementStatusGql>,
     /// TERYT code of the voivodeship.
@@ -427,6 +446,7 @@ pub struct MemberPersonInput {
 /// A member: an organization, a person, or a person representing an organization.
 #[derive(InputObject)]
 pub struct ThematicGroupMemberInput {
+    #[graphql(name = "organization")]
     organization_id: Option<ID>,
     person: Option<MemberPersonInput>,
     role: MemberRoleGql,
@@ -456,6 +476,7 @@ pub struct ThematicGroupFieldsInput {
     /// The cooperation platform, e.g. "Regionalna Platforma Współpracy".
     platform: Option<String>,
     /// The organization that convenes the group.
+    #[graphql(name = "convener")]
     convener_id: Option<ID>,
     /// TERYT code of the voivodeship.
     region: Option<String>,
@@ -463,6 +484,7 @@ pub struct ThematicGroupFieldsInput {
     description: MaybeUndefined<String>,
     /// The group's tasks, each a short text; replaces the list.
     tasks: Option<Vec<String>>,
+    #[graphql(name = "project")]
     project_id: MaybeUndefined<ID>,
     published: Option<bool>,
 }
@@ -518,11 +540,14 @@ pub struct RemoveThematicGroupMemberInput {
 pub struct AgreementFieldsInput {
     title: Option<String>,
     /// The organizations party to it: at least two, each once; replaces the list.
+    #[graphql(name = "parties")]
     party_ids: Option<Vec<ID>>,
+    #[graphql(name = "project")]
     project_id: MaybeUndefined<ID>,
     /// Required unless the agreement is a DRAFT, and absent for a draft.
     signed_on: MaybeUndefined<NaiveDate>,
     /// The event at which it was (or is to be) signed.
+    #[graphql(name = "signingEvent")]
     signing_event_id: MaybeUndefined<ID>,
     /// What the parties agree to cooperate on.
     scope: Option<String>,
@@ -628,6 +653,16 @@ impl AgreementPayload {
     }
 }
 
+/// Refuses a caller who may not edit the region the input names before anything is looked
+/// up, so a partner learns nothing from another region's data; the checked record is
+/// authorised again before it is written.
+fn require_editor_of(ctx: &Context<'_>, region: Option<&str>) -> Result<(), ApiError> {
+    match region.and_then(|r| RegionCode::parse(r, FieldPath::none()).ok()) {
+        Some(r) => auth::require_editor(ctx, Some(r)),
+        None => Ok(()),
+    }
+}
+
 /// The group `id`, if the caller may edit it.
 async fn editable_group(
     ctx: &Context<'_>,
@@ -669,6 +704,7 @@ impl CooperationMutation {
         input: CreateThematicGroupInput,
     ) -> async_graphql::Result<ThematicGroupPayload> {
         auth::require_key(ctx)?;
+        require_editor_of(ctx, input.fields.region.as_deref())?;
         let db = ctx.data::<Database>()?;
         let members = input
             .members
@@ -698,6 +734,7 @@ impl CooperationMutation {
         auth::require_key(ctx)?;
         let db = ctx.data::<Database>()?;
         let current = editable_group(ctx, db, &input.id).await?;
+        require_editor_of(ctx, input.fields.region.as_deref())?;
         let checked = store::changed_group(db, &current, input.fields.into_domain()?)
             .await
             .or_internal()?;
@@ -782,6 +819,7 @@ impl CooperationMutation {
         input: CreateAgreementInput,
     ) -> async_graphql::Result<AgreementPayload> {
         auth::require_key(ctx)?;
+        require_editor_of(ctx, input.fields.region.as_deref())?;
         let db = ctx.data::<Database>()?;
         let checked = store::new_agreement(db, input.fields.into_domain()?)
             .await
@@ -811,6 +849,7 @@ impl CooperationMutation {
             .or_internal()?
             .ok_or(ApiError::NotFound("CooperationAgreement"))?;
         auth::require_editor(ctx, Some(current.region))?;
+        require_editor_of(ctx, input.fields.region.as_deref())?;
         let checked = store::changed_agreement(db, &current, input.fields.into_domain()?)
             .await
             .or_internal()?;

@@ -396,10 +396,15 @@ impl EventGql {
             None => Ok(None),
         }
     }
-    async fn thematic_group_id(&self) -> Option<ID> {
-        self.0
-            .thematic_group_id
-            .map(|id| ids::encode(Kind::ThematicGroup, id))
+    /// The thematic group this is a meeting of.
+    async fn thematic_group(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::cooperation::ThematicGroupGql>> {
+        match self.0.thematic_group_id {
+            Some(id) => super::cooperation::visible_group(ctx, id).await,
+            None => Ok(None),
+        }
     }
     /// Counts and remaining places; public.
     async fn registration_summary(
@@ -633,6 +638,33 @@ fn bound(value: Option<String>, name: &str, end: bool) -> Result<Option<DateTime
     }
 }
 
+/// A page of the events matching `filter` that the caller may see, by start.
+pub async fn list_events(
+    ctx: &Context<'_>,
+    filter: EventFilter,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> async_graphql::Result<Conn<EventGql>> {
+    let db = ctx.data::<Database>()?;
+    let window = relay::window(first, after, last, before)?;
+    let query = filter.to_document(&auth::principal(ctx).visibility());
+    let page =
+        innohub_schema::page::fetch(&store::collection(db), query.clone(), BY_START, &window)
+            .await
+            .or_internal()?;
+    Ok(relay::connection(
+        page,
+        TotalCount::new(db, collections::EVENTS, query),
+        |e| Cursor {
+            key: bson::DateTime::from_chrono(e.starts_at).into(),
+            id: e.id,
+        },
+        |e| EventGql(Arc::new(e)),
+    ))
+}
+
 #[derive(Default)]
 pub struct EventQuery;
 
@@ -648,8 +680,6 @@ impl EventQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Conn<EventGql>> {
-        let db = ctx.data::<Database>()?;
-        let window = relay::window(first, after, last, before)?;
         let f = filter.unwrap_or_default();
         let typed = EventFilter {
             kinds: f
@@ -677,20 +707,7 @@ impl EventQuery {
                 .transpose()?,
             ids: None,
         };
-        let query = typed.to_document(&auth::principal(ctx).visibility());
-        let page =
-            innohub_schema::page::fetch(&store::collection(db), query.clone(), BY_START, &window)
-                .await
-                .or_internal()?;
-        Ok(relay::connection(
-            page,
-            TotalCount::new(db, collections::EVENTS, query),
-            |e| Cursor {
-                key: bson::DateTime::from_chrono(e.starts_at).into(),
-                id: e.id,
-            },
-            |e| EventGql(Arc::new(e)),
-        ))
+        list_events(ctx, typed, first, after, last, before).await
     }
 
     async fn event(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<EventGql> {

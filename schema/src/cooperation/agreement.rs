@@ -123,7 +123,7 @@ impl AgreementFields {
 
 /// Parties: at least two, each once, not too many.
 fn parties(ids: &[ObjectId], p: &mut Problems) -> Option<Vec<ObjectId>> {
-    let at = FieldPath::input("partyIds");
+    let at = FieldPath::input("parties");
     if ids.len() < PARTIES_MIN {
         p.push(DomainError::invalid(
             at,
@@ -157,7 +157,7 @@ impl CooperationAgreement {
         let f = FieldPath::input;
         for (name, missing) in [
             ("title", fields.title.is_none()),
-            ("partyIds", fields.party_ids.is_none()),
+            ("parties", fields.party_ids.is_none()),
             ("scope", fields.scope.is_none()),
             ("region", fields.region.is_none()),
         ] {
@@ -334,7 +334,7 @@ mod tests {
             ..kooperacje()
         })
         .unwrap_err();
-        assert_eq!(fields_of(&errors), ["input.partyIds", "input.signedOn"]);
+        assert_eq!(fields_of(&errors), ["input.parties", "input.signedOn"]);
 
         let errors = CooperationAgreement::create(AgreementFields {
             party_ids: Some(vec![one, ObjectId::new(), one]),
@@ -342,7 +342,7 @@ mod tests {
             ..kooperacje()
         })
         .unwrap_err();
-        assert_eq!(fields_of(&errors), ["input.partyIds.2", "input.validUntil"]);
+        assert_eq!(fields_of(&errors), ["input.parties.2", "input.validUntil"]);
     }
 
     #[test]

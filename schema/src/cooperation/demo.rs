@@ -186,7 +186,7 @@ fn cooperation_agreements() -> anyhow::Result<Vec<CooperationAgreement>> {
             party_ids: Some(vec![id(ROPS_KRAKOW)?, id(party)?]),
             project_id: Some(Some(id(PROJECT_KOOPERACJE)?)),
             signed_on: Some(Some(signed)),
-            signing_event_id: None,
+            signing_event_id: Some(Some(id(crate::event::demo::SIGNING)?)),
             scope: Some("Współpraca w ramach projektu „KOOPERACJE 3D – model wielosektorowej współpracy na rzecz wsparcia osób i rodzin”: wypracowanie modelu wielowymiarowej współpracy ośrodka pomocy społecznej z przedstawicielami innych sektorów (służba zdrowia, policja, szkolnictwo), tak aby szybciej i skuteczniej pomagać osobom i rodzinom w trudnej sytuacji życiowej.".into()),
             status: Some(AgreementStatus::Signed),
             valid_until: None,

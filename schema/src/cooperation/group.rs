@@ -125,7 +125,7 @@ impl MemberFields {
     fn parse(self, at: &FieldPath, p: &mut Problems) -> Option<Member> {
         if self.organization_id.is_none() && self.person.is_none() {
             p.push(DomainError::new(
-                at.child("organizationId"),
+                at.child("organization"),
                 ErrorCode::Required,
                 "give the organization, the person, or both",
             ));
@@ -184,7 +184,7 @@ fn check_joining(
         let field = if member.person.is_some() {
             "person"
         } else {
-            "organizationId"
+            "organization"
         };
         errors.push(DomainError::new(
             at.child(field),
@@ -267,7 +267,7 @@ impl ThematicGroup {
         for (name, missing) in [
             ("name", fields.name.is_none()),
             ("platform", fields.platform.is_none()),
-            ("convenerId", fields.convener_id.is_none()),
+            ("convener", fields.convener_id.is_none()),
             ("region", fields.region.is_none()),
             ("establishedOn", fields.established_on.is_none()),
         ] {
@@ -503,7 +503,7 @@ mod tests {
             "input.members.1.role",
             "input.members.2.person.name",
             "input.members.2.person.email",
-            "input.members.3.organizationId",
+            "input.members.3.organization",
         ] {
             assert!(
                 fields.contains(&expected.to_owned()),
@@ -520,7 +520,7 @@ mod tests {
             [
                 "input.name",
                 "input.platform",
-                "input.convenerId",
+                "input.convener",
                 "input.region",
                 "input.establishedOn"
             ]

@@ -59,7 +59,7 @@ async fn with_references<T>(
 
 fn project_ref(refs: &mut References, project_id: Option<Option<ObjectId>>) {
     refs.add(
-        FieldPath::input("projectId"),
+        FieldPath::input("project"),
         collections::PROJECTS,
         project_id.flatten(),
     );
@@ -73,14 +73,14 @@ pub async fn new_group(
 ) -> anyhow::Result<Checked<ThematicGroup>> {
     let mut refs = References::default();
     refs.add(
-        FieldPath::input("convenerId"),
+        FieldPath::input("convener"),
         collections::ORGANIZATIONS,
         fields.convener_id,
     );
     project_ref(&mut refs, fields.project_id);
     for (i, m) in members.iter().enumerate() {
         refs.add(
-            FieldPath::input("members").index(i).child("organizationId"),
+            FieldPath::input("members").index(i).child("organization"),
             collections::ORGANIZATIONS,
             m.organization_id,
         );
@@ -96,7 +96,7 @@ pub async fn changed_group(
 ) -> anyhow::Result<Checked<ThematicGroup>> {
     let mut refs = References::default();
     refs.add(
-        FieldPath::input("convenerId"),
+        FieldPath::input("convener"),
         collections::ORGANIZATIONS,
         fields.convener_id,
     );
@@ -112,7 +112,7 @@ pub async fn group_with_member(
 ) -> anyhow::Result<Checked<(ThematicGroup, Member)>> {
     let mut refs = References::default();
     refs.add(
-        FieldPath::input("organizationId"),
+        FieldPath::input("organization"),
         collections::ORGANIZATIONS,
         fields.organization_id,
     );
@@ -142,14 +142,14 @@ fn agreement_refs(fields: &AgreementFields) -> References {
     let mut refs = References::default();
     for (i, id) in fields.party_ids.iter().flatten().enumerate() {
         refs.add(
-            FieldPath::input("partyIds").index(i),
+            FieldPath::input("parties").index(i),
             collections::ORGANIZATIONS,
             Some(*id),
         );
     }
     project_ref(&mut refs, fields.project_id);
     refs.add(
-        FieldPath::input("signingEventId"),
+        FieldPath::input("signingEvent"),
         collections::EVENTS,
         fields.signing_event_id.flatten(),
     );

@@ -127,7 +127,12 @@ impl VenueFields {
         Venue {
             name: text(p, self.name.as_deref(), field.child("name"), 300),
             street: text(p, self.street.as_deref(), field.child("street"), 200),
-            postal_code: text(p, self.postal_code.as_deref(), field.child("postalCode"), 12),
+            postal_code: text(
+                p,
+                self.postal_code.as_deref(),
+                field.child("postalCode"),
+                12,
+            ),
             city: text(p, self.city.as_deref(), field.child("city"), 100),
             room: text(p, self.room.as_deref(), field.child("room"), 200),
             region: self
@@ -244,18 +249,18 @@ impl EventFields {
         if let Some(kind) = self.kind {
             e.kind = kind;
         }
-        if let Some(t) = &self.title {
-            if let Some(t) = p.check(required_text(t, FieldPath::input("title"), TITLE_MAX)) {
-                e.title = t;
-            }
+        if let Some(t) = &self.title
+            && let Some(t) = p.check(required_text(t, FieldPath::input("title"), TITLE_MAX))
+        {
+            e.title = t;
         }
         if let Some(d) = &self.description {
             e.description = text(p, Some(d), FieldPath::input("description"), TEXT_MAX);
         }
-        if let Some(ids) = self.organizer_ids {
-            if list(&ids, &FieldPath::input("organizerIds"), p) {
-                e.organizer_ids = dedup(ids);
-            }
+        if let Some(ids) = self.organizer_ids
+            && list(&ids, &FieldPath::input("organizers"), p)
+        {
+            e.organizer_ids = dedup(ids);
         }
         if let Some(v) = self.venue {
             e.venue = v.map(|v| v.parse(FieldPath::input("venue"), p));
@@ -343,7 +348,12 @@ impl EventFields {
             e.audience = Audience {
                 organization_kinds: kinds,
                 target_groups: groups,
-                description: text(p, a.description.as_deref(), field.child("description"), 2_000),
+                description: text(
+                    p,
+                    a.description.as_deref(),
+                    field.child("description"),
+                    2_000,
+                ),
             };
         }
         if let Some(c) = self.capacity {
@@ -391,7 +401,9 @@ impl EventFields {
                             .start
                             .as_deref()
                             .filter(|s| !s.trim().is_empty())
-                            .and_then(|s| p.check(EventWindow::parse(s, a.end.as_deref(), f.clone())));
+                            .and_then(|s| {
+                                p.check(EventWindow::parse(s, a.end.as_deref(), f.clone()))
+                            });
                         let speaker = text(p, a.speaker.as_deref(), f.child("speaker"), 300);
                         let description =
                             text(p, a.description.as_deref(), f.child("description"), 2_000);
@@ -405,15 +417,15 @@ impl EventFields {
                     .collect();
             }
         }
-        if let Some(ids) = self.presented_innovation_ids {
-            if list(&ids, &FieldPath::input("presentedInnovationIds"), p) {
-                e.presented_innovation_ids = dedup(ids);
-            }
+        if let Some(ids) = self.presented_innovation_ids
+            && list(&ids, &FieldPath::input("presentedInnovations"), p)
+        {
+            e.presented_innovation_ids = dedup(ids);
         }
-        if let Some(ids) = self.material_ids {
-            if list(&ids, &FieldPath::input("materialIds"), p) {
-                e.material_ids = dedup(ids);
-            }
+        if let Some(ids) = self.material_ids
+            && list(&ids, &FieldPath::input("materials"), p)
+        {
+            e.material_ids = dedup(ids);
         }
         if let Some(g) = self.thematic_group_id {
             e.thematic_group_id = g;
@@ -421,13 +433,13 @@ impl EventFields {
         if let Some(pr) = self.project_id {
             e.project_id = pr;
         }
-        if let (Some(deadline), Some(w)) = (e.registration_deadline, e.window) {
-            if deadline > w.finish() {
-                p.push(DomainError::invalid(
-                    FieldPath::input("registrationDeadline"),
-                    "the registration deadline must not be after the event",
-                ));
-            }
+        if let (Some(deadline), Some(w)) = (e.registration_deadline, e.window)
+            && deadline > w.finish()
+        {
+            p.push(DomainError::invalid(
+                FieldPath::input("registrationDeadline"),
+                "the registration deadline must not be after the event",
+            ));
         }
         e.starts_at = e
             .window
@@ -478,7 +490,10 @@ mod tests {
             e.registration_deadline.unwrap().to_rfc3339(),
             "2016-12-05T14:00:00+00:00"
         );
-        assert_eq!(e.region.map(|r| r.as_str().to_owned()).as_deref(), Some("08"));
+        assert_eq!(
+            e.region.map(|r| r.as_str().to_owned()).as_deref(),
+            Some("08")
+        );
         assert_eq!(e.status, EventStatus::Draft);
         assert!(!e.published);
     }
@@ -508,7 +523,10 @@ mod tests {
             .iter()
             .map(|o| o.window.first_day().to_string())
             .collect();
-        assert_eq!(days, ["2017-02-17", "2017-02-22", "2017-02-24", "2017-02-28"]);
+        assert_eq!(
+            days,
+            ["2017-02-17", "2017-02-22", "2017-02-24", "2017-02-28"]
+        );
         assert_eq!(e.starts_at, e.date_options[0].window.start);
     }
 
@@ -537,7 +555,10 @@ mod tests {
             "input.fee",
             "input.contact.email",
         ] {
-            assert!(fields.contains(&f.to_owned()), "{f} missing from {fields:?}");
+            assert!(
+                fields.contains(&f.to_owned()),
+                "{f} missing from {fields:?}"
+            );
         }
     }
 

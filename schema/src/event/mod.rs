@@ -1,6 +1,7 @@
 //! Events: conferences, thematic-group meetings, seminars, trainings, signing ceremonies, and
 //! the rules of registering for them.
 
+pub mod demo;
 pub mod ical;
 pub mod input;
 pub mod jsonld;

@@ -140,7 +140,11 @@ impl Event {
         super::registration::Gate {
             status: self.status,
             registration_deadline: self.registration_deadline,
-            start: self.window.map(|w| w.start),
+            // While a poll is open, registering closes when the last proposed date begins.
+            start: self
+                .window
+                .map(|w| w.start)
+                .or_else(|| self.date_options.iter().map(|o| o.window.start).max()),
             has_date_poll: self.poll_open(),
         }
     }

@@ -87,7 +87,11 @@ pub fn parse(
         }
     }
     let mut p = Problems::new();
-    let name = p.check(required_text(&input.name, FieldPath::input("name"), NAME_MAX));
+    let name = p.check(required_text(
+        &input.name,
+        FieldPath::input("name"),
+        NAME_MAX,
+    ));
     let email = p.check(Email::parse(
         &email_key(&input.email),
         FieldPath::input("email"),
@@ -128,6 +132,14 @@ pub fn parse(
                 FieldPath::input("dateOptionId"),
                 ErrorCode::NotFound,
                 "the event proposes no such date",
+            ));
+            None
+        }
+        Some(id) if event.option(id).is_some_and(|o| o.window.start <= now) => {
+            p.push(DomainError::new(
+                FieldPath::input("dateOptionId"),
+                ErrorCode::RegistrationClosed,
+                "this date has already begun; choose a later one",
             ));
             None
         }
@@ -197,7 +209,10 @@ pub async fn register(
         Ok(r) => r,
         Err(e) => return Ok(Err(e)),
     };
-    let email = registration.email.clone().context("A new registration has an address")?;
+    let email = registration
+        .email
+        .clone()
+        .context("A new registration has an address")?;
     let claim = Registration::claim_key(event.id, &email);
     if !claim_address(db, &claim, registration.id).await? {
         return Ok(Err(vec![DomainError::new(
@@ -244,11 +259,13 @@ async fn claim_address(db: &Database, key: &str, id: ObjectId) -> anyhow::Result
         };
         let holder = held.get_object_id("registration_id").ok();
         let active = match holder {
-            Some(h) => collection(db)
-                .count_documents(doc! { "_id": h, "status": { "$ne": "CANCELLED" } })
-                .await
-                .context("Failed to read the claim's registration")?
-                > 0,
+            Some(h) => {
+                collection(db)
+                    .count_documents(doc! { "_id": h, "status": { "$ne": "CANCELLED" } })
+                    .await
+                    .context("Failed to read the claim's registration")?
+                    > 0
+            }
             None => false,
         };
         if active {
@@ -263,9 +280,7 @@ async fn claim_address(db: &Database, key: &str, id: ObjectId) -> anyhow::Result
                 .await
                 .context("Failed to read the claim's registration")?
                 > 0;
-        let old = held
-            .get_datetime("at")
-            .is_ok_and(|at| *at < stale_before);
+        let old = held.get_datetime("at").is_ok_and(|at| *at < stale_before);
         if !(cancelled || old) {
             return Ok(false);
         }
@@ -395,7 +410,11 @@ async fn take_place(
             .count_documents(doc! { "_id": event_id, "confirmed": id })
             .await
             .context("Failed to read the event's places")?;
-        return Ok(if held > 0 { Taken::AlreadyHeld } else { Taken::Full });
+        return Ok(if held > 0 {
+            Taken::AlreadyHeld
+        } else {
+            Taken::Full
+        });
     }
     let now = bson::DateTime::from_chrono(Utc::now());
     let marked = collection(db)
@@ -553,10 +572,17 @@ pub async fn counts(
         .try_collect()
         .await
         .context("Failed to count registrations")?;
-    let mut out: Vec<(ObjectId, Counts)> = event_ids.iter().map(|id| (*id, Counts::default())).collect();
+    let mut out: Vec<(ObjectId, Counts)> = event_ids
+        .iter()
+        .map(|id| (*id, Counts::default()))
+        .collect();
     for row in rows {
-        let Ok(key) = row.get_document("_id") else { continue };
-        let Ok(event) = key.get_object_id("e") else { continue };
+        let Ok(key) = row.get_document("_id") else {
+            continue;
+        };
+        let Ok(event) = key.get_object_id("e") else {
+            continue;
+        };
         let n = match row.get("n") {
             Some(bson::Bson::Int32(n)) => *n as u32,
             Some(bson::Bson::Int64(n)) => *n as u32,
@@ -572,12 +598,12 @@ pub async fn counts(
             "WAITLISTED" => c.waitlisted += n,
             _ => c.cancelled += n,
         }
-        if status != "CANCELLED" {
-            if let Ok(option) = key.get_object_id("o") {
-                match c.by_option.iter_mut().find(|(o, _)| *o == option) {
-                    Some((_, k)) => *k += n,
-                    None => c.by_option.push((option, n)),
-                }
+        if status != "CANCELLED"
+            && let Ok(option) = key.get_object_id("o")
+        {
+            match c.by_option.iter_mut().find(|(o, _)| *o == option) {
+                Some((_, k)) => *k += n,
+                None => c.by_option.push((option, n)),
             }
         }
     }
@@ -631,7 +657,9 @@ pub async fn erase(db: &Database, email: &Email, actor: &str) -> anyhow::Result<
         .context("Failed to find the person's registrations")?;
     let mut registrations = 0;
     for d in ids {
-        let Ok(id) = d.get_object_id("_id") else { continue };
+        let Ok(id) = d.get_object_id("_id") else {
+            continue;
+        };
         let r = collection(db)
             .update_one(
                 doc! { "_id": id },
@@ -737,4 +765,21 @@ pub async fn export(db: &Database, email: &Email) -> anyhow::Result<PersonalData
         organization_contacts,
         erasures,
     })
+}
+
+/// Finishes place assignments that a crash cut short: rebalances every event with waiting
+/// registrations (at most `limit` per call). The worker's sweeper runs it.
+pub async fn settle(db: &Database, limit: usize) -> anyhow::Result<usize> {
+    let waiting: Vec<ObjectId> = collection(db)
+        .distinct("event_id", doc! { "status": "WAITLISTED" })
+        .await
+        .context("Failed to find events with waiting registrations")?
+        .into_iter()
+        .filter_map(|b| b.as_object_id())
+        .take(limit)
+        .collect();
+    for id in &waiting {
+        rebalance(db, *id).await?;
+    }
+    Ok(waiting.len())
 }

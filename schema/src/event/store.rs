@@ -122,7 +122,13 @@ pub async fn save_content(
     seen: DateTime<Utc>,
 ) -> anyhow::Result<Result<Event, DomainError>> {
     let mut set = bson::to_document(event).context("Failed to encode the event")?;
-    for key in ["_id", "confirmed", "confirmed_count", "created_at", "status"] {
+    for key in [
+        "_id",
+        "confirmed",
+        "confirmed_count",
+        "created_at",
+        "status",
+    ] {
         set.remove(key);
     }
     let updated = collection(db)

@@ -72,10 +72,7 @@ pub fn parse_entered(value: &str, field: FieldPath) -> Result<Entered, DomainErr
 pub fn parse_instant(value: &str, field: FieldPath) -> Result<DateTime<Utc>, DomainError> {
     match parse_entered(value, field.clone())? {
         Entered::At(t) => Ok(t),
-        Entered::Day(d) => from_warsaw(
-            d.and_hms_opt(23, 59, 59).unwrap_or_default(),
-            field,
-        ),
+        Entered::Day(d) => from_warsaw(d.and_hms_opt(23, 59, 59).unwrap_or_default(), field),
     }
 }
 
@@ -106,7 +103,8 @@ impl EventWindow {
             .filter(|e| !e.is_empty())
             .map(|e| parse_entered(e, field.child("end")))
             .transpose()?;
-        let before = || DomainError::invalid(field.child("end"), "the end must not be before the start");
+        let before =
+            || DomainError::invalid(field.child("end"), "the end must not be before the start");
         match (s, e) {
             (Entered::Day(first), last) => {
                 let last = match last {
@@ -161,7 +159,9 @@ impl EventWindow {
     /// The last day of a whole-day window, in Warsaw (the stored end is exclusive).
     pub fn last_day(&self) -> NaiveDate {
         match self.end {
-            Some(end) if self.all_day => to_warsaw(end).date().pred_opt().unwrap_or(self.first_day()),
+            Some(end) if self.all_day => {
+                to_warsaw(end).date().pred_opt().unwrap_or(self.first_day())
+            }
             Some(end) => to_warsaw(end).date(),
             None => self.first_day(),
         }
@@ -245,9 +245,12 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.field.to_string(), "input.window.end");
-        let mixed =
-            EventWindow::parse("2016-12-07", Some("2016-12-07T10:00"), FieldPath::input("w"))
-                .unwrap_err();
+        let mixed = EventWindow::parse(
+            "2016-12-07",
+            Some("2016-12-07T10:00"),
+            FieldPath::input("w"),
+        )
+        .unwrap_err();
         assert_eq!(mixed.field.to_string(), "input.w.end");
         assert!(EventWindow::parse("7.12.2016", None, FieldPath::input("w")).is_err());
     }
