@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::principal;
+use super::problem::{internal, problem};
 use crate::graphql::ids::{self, Kind};
 use crate::state::AppState;
 
@@ -30,26 +31,8 @@ const FEED_MAX: i64 = 500;
 
 const CALENDAR: &str = "text/calendar; charset=utf-8";
 
-fn problem(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        axum::Json(json!({ "error": { "code": code, "message": message } })),
-    )
-        .into_response()
-}
-
 fn not_found() -> Response {
     problem(StatusCode::NOT_FOUND, "NOT_FOUND", "Event not found")
-}
-
-/// The cause is logged; the client learns only that it failed.
-fn internal(e: anyhow::Error) -> Response {
-    tracing::error!(error = format!("{e:#}"), "calendar request failed");
-    problem(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "INTERNAL_SERVER_ERROR",
-        "Internal server error",
-    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,7 +82,7 @@ pub async fn feed(
     .to_document(&Visibility::Published);
     let events = match latest(&state, filter).await {
         Ok(e) => e,
-        Err(e) => return internal(e),
+        Err(e) => return internal("calendar request", e),
     };
     let body = ical::calendar("innohub – wydarzenia", &events);
     let mut r = calendar_response(&headers, body, "innohub-wydarzenia.ics");
@@ -182,7 +165,7 @@ pub async fn event(
             } else {
                 match organization::find_many(&state.db, &event.organizer_ids).await {
                     Ok(o) => o,
-                    Err(e) => return internal(e),
+                    Err(e) => return internal("calendar request", e),
                 }
             };
             let url = state.settings.public_url.as_ref().map(|base| {
@@ -212,7 +195,7 @@ async fn visible(state: &AppState, who: &Principal, id: &str) -> Result<Event, R
     let oid = ids::decode(id, Kind::Event).map_err(|_| not_found())?;
     let event = store::get(&state.db, oid)
         .await
-        .map_err(internal)?
+        .map_err(|e| internal("calendar request", e))?
         .ok_or_else(not_found)?;
     if who.visibility().allows(event.published, event.region) {
         Ok(event)

@@ -12,25 +12,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::principal;
+use super::problem::{internal, problem};
 use crate::graphql::ids::{self, Kind};
 use crate::state::AppState;
-
-fn problem(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        axum::Json(json!({ "error": { "code": code, "message": message } })),
-    )
-        .into_response()
-}
-
-fn internal(e: anyhow::Error) -> Response {
-    tracing::error!(error = format!("{e:#}"), "file request failed");
-    problem(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "INTERNAL_SERVER_ERROR",
-        "Internal server error",
-    )
-}
 
 /// The material behind `id` if it exists and `who` may see it.
 async fn visible(state: &AppState, who: &Principal, id: &str) -> Result<Material, Response> {
@@ -38,7 +22,7 @@ async fn visible(state: &AppState, who: &Principal, id: &str) -> Result<Material
     let oid = ids::decode(id, Kind::Material).map_err(|_| not_found())?;
     let m = material::get(&state.db, oid)
         .await
-        .map_err(internal)?
+        .map_err(|e| internal("file request", e))?
         .ok_or_else(not_found)?;
     if who.visibility().allows(m.published, m.region) {
         Ok(m)
@@ -119,7 +103,7 @@ pub async fn upload(
                 .into_response()
         }
         Ok(None) => problem(StatusCode::NOT_FOUND, "NOT_FOUND", "Material not found"),
-        Err(e) => internal(e),
+        Err(e) => internal("file request", e),
     }
 }
 
@@ -161,7 +145,7 @@ pub async fn download(
     }
     let content = match material::read_file(&state.db, &file).await {
         Ok(c) => c,
-        Err(e) => return internal(e),
+        Err(e) => return internal("file request", e),
     };
     let size = content.len() as u64;
     // A Range whose If-Range names another version gets the whole (new) file.

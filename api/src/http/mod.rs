@@ -7,6 +7,7 @@ mod cancel;
 mod files;
 mod graphql;
 mod health;
+mod problem;
 
 use std::time::Instant;
 
