@@ -225,7 +225,7 @@ pub async fn register(
         release_claim(db, registration.id).await?;
         return Err(e).context("Failed to store the registration");
     }
-    rebalance(db, event.id).await?;
+    hand_out(db, event.id, false).await?;
     let stored = get(db, registration.id)
         .await?
         .context("A stored registration disappeared")?;
@@ -311,6 +311,13 @@ pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Registrat
 /// cancelled ones, and marks every place-holder CONFIRMED. Safe to run any number of times, at
 /// once, from any process.
 pub async fn rebalance(db: &Database, event_id: ObjectId) -> anyhow::Result<()> {
+    hand_out(db, event_id, true).await
+}
+
+/// Gives free places to the oldest waiting registrations; with `repair`, first also undoes
+/// what an interrupted cancellation or confirmation left half done. A new registration needs
+/// no repair (it can only be waiting), which saves it two round trips.
+async fn hand_out(db: &Database, event_id: ObjectId, repair: bool) -> anyhow::Result<()> {
     // Each pass either makes progress or ends; the bound only guards against a bug looping.
     for _ in 0..64 {
         let Some(event) = events(db)
@@ -323,8 +330,11 @@ pub async fn rebalance(db: &Database, event_id: ObjectId) -> anyhow::Result<()> 
         else {
             return Ok(());
         };
-        let mut changed = release_cancelled(db, event_id, &event.confirmed).await?;
-        mark_confirmed(db, &event.confirmed).await?;
+        let mut changed = false;
+        if repair {
+            changed = release_cancelled(db, event_id, &event.confirmed).await?;
+            mark_confirmed(db, &event.confirmed).await?;
+        }
         let free = match event.capacity {
             Some(c) => c.saturating_sub(event.confirmed_count) as i64,
             None => i64::MAX,
