@@ -133,6 +133,20 @@ const INDEXES: &[IndexSpec] = &[
         keys: || doc! { "thematic_group_id": 1, "starts_at": 1 },
         unique: false,
     },
+    // Where an innovation or a material was presented.
+    IndexSpec {
+        collection: collections::EVENTS,
+        name: "presented_innovations",
+        keys: || doc! { "presented_innovation_ids": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::EVENTS,
+        name: "materials",
+        keys: || doc! { "material_ids": 1 },
+        unique: false,
+    },
+    // Which registration holds a claim on an address, to release it.
     IndexSpec {
         collection: collections::REGISTRATION_CLAIMS,
         name: "registration",

@@ -355,6 +355,16 @@ async fn the_czestochowa_conference_and_the_signing_ceremony_are_recorded() {
         "Asystent osobisty seniora"
     );
     assert_eq!(c["venue"]["region"]["code"], "24");
+    let shown = api
+        .data(
+            "query($id: ID!) { innovation(id: $id) { presentedAt { title schedule { firstDay } } } }",
+            json!({ "id": innovation_id }),
+        )
+        .await;
+    assert_eq!(
+        shown["innovation"]["presentedAt"][0]["schedule"]["firstDay"], "2019-06-17",
+        "{shown}"
+    );
 
     // Seed 003: the KOOPERACJE 3D signing ceremony, 1 October 2018.
     let s = create(

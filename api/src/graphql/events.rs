@@ -575,6 +575,23 @@ impl RegistrationGql {
     }
 }
 
+/// The events (visible to the caller) that presented an innovation or material, by start.
+pub async fn presenting(ctx: &Context<'_>, id: ObjectId) -> async_graphql::Result<Vec<EventGql>> {
+    let visibility = auth::principal(ctx).visibility();
+    let found = ctx
+        .data::<Loaders>()?
+        .events_presenting
+        .load_one(id)
+        .await
+        .or_internal()?
+        .unwrap_or_default();
+    Ok(found
+        .iter()
+        .filter(|e| visibility.allows(e.published, e.region))
+        .map(|e| EventGql(e.clone()))
+        .collect())
+}
+
 /// An event if it exists and the caller may see it.
 pub async fn visible_event(
     ctx: &Context<'_>,

@@ -256,6 +256,13 @@ impl InnovationGql {
             })
             .unwrap_or_default())
     }
+    /// Events where it was presented: conferences, meetings (those visible to you).
+    async fn presented_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::events::EventGql>> {
+        super::events::presenting(ctx, self.0.id).await
+    }
     async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProjectGql>> {
         match self.0.project_id {
             None => Ok(None),

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use bson::oid::ObjectId;
+use innohub_schema::event::Event;
 use innohub_schema::event::registrations::{self, Counts};
 use innohub_schema::material::{self, Material};
 use innohub_schema::organization::{self, Organization};
@@ -37,6 +38,7 @@ pub struct Loaders {
     pub projects: DataLoader<ProjectLoader, HashMapCache>,
     pub materials: DataLoader<MaterialsByInnovation, HashMapCache>,
     pub registration_counts: DataLoader<RegistrationCounts, HashMapCache>,
+    pub events_presenting: DataLoader<EventsPresenting, HashMapCache>,
 }
 
 impl Loaders {
@@ -59,6 +61,11 @@ impl Loaders {
             ),
             registration_counts: DataLoader::with_cache(
                 RegistrationCounts(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            events_presenting: DataLoader::with_cache(
+                EventsPresenting(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -156,5 +163,35 @@ impl Loader<ObjectId> for RegistrationCounts {
             .await
             .map_err(LoadError::from)?;
         Ok(found.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+/// The events that presented each innovation or material (ids of either kind), in one query
+/// for a whole page. Visibility is the resolver's business: the loader knows no caller.
+pub struct EventsPresenting(Database);
+
+impl Loader<ObjectId> for EventsPresenting {
+    type Value = Arc<Vec<Arc<Event>>>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
+        let found = innohub_schema::event::store::presenting(
+            &self.0,
+            keys,
+            keys,
+            &innohub_schema::visibility::Visibility::Everything,
+        )
+        .await
+        .map_err(LoadError::from)?;
+        let mut out: HashMap<ObjectId, Vec<Arc<Event>>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for e in found.into_iter().map(Arc::new) {
+            for id in e.presented_innovation_ids.iter().chain(&e.material_ids) {
+                if let Some(list) = out.get_mut(id) {
+                    list.push(e.clone());
+                }
+            }
+        }
+        Ok(out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }

@@ -98,6 +98,13 @@ impl MaterialGql {
             .map(|i| InnovationGql(Arc::new(i)))
             .collect())
     }
+    /// Events where it was handed out or presented (those visible to you).
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::events::EventGql>> {
+        super::events::presenting(ctx, self.0.id).await
+    }
     async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProjectGql>> {
         let mut out = Vec::new();
         for id in &self.0.project_ids {
