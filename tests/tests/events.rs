@@ -958,3 +958,106 @@ async fn the_worker_hands_out_places_an_interrupted_registration_left_waiting() 
     );
     worker.terminate(std::time::Duration::from_secs(10)).await;
 }
+
+#[tokio::test]
+async fn cancellations_amid_new_registrations_hand_places_to_the_oldest_waiting() {
+    let api = TestApi::spawn().await;
+    let staff = api.key("staff", None).await;
+    let id = open_event(&api, &staff, Some(10)).await;
+    // 25 at once: 10 places, 15 waiting.
+    let first = futures::future::join_all((0..25).map(|n| {
+        let (api, id) = (&api, id.clone());
+        async move { register(api, &id, n, json!({})).await }
+    }))
+    .await;
+    let db = api.db().await;
+    let regs = db.collection::<bson::Document>("registrations");
+    let (_, event_oid) = decode(&id);
+    let status_of = |r: &Value| {
+        r["registration"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let confirmed_tokens: Vec<String> = first
+        .iter()
+        .filter(|r| status_of(r) == "CONFIRMED")
+        .map(|r| r["cancellationToken"].as_str().expect("token").to_owned())
+        .collect();
+    assert_eq!(confirmed_tokens.len(), 10);
+    // The six waiting longest, by the order they were stored.
+    let mut waiting: Vec<bson::Document> = futures::TryStreamExt::try_collect(
+        regs.find(bson::doc! { "event_id": event_oid, "status": "WAITLISTED" })
+            .sort(bson::doc! { "created_at": 1, "_id": 1 })
+            .await
+            .expect("find"),
+    )
+    .await
+    .expect("read");
+    waiting.truncate(6);
+    let expected: HashSet<bson::oid::ObjectId> = waiting
+        .iter()
+        .map(|d| d.get_object_id("_id").expect("id"))
+        .collect();
+
+    // Six cancel while ten newcomers register, all at once.
+    let cancel = "mutation($t: String!) { cancelRegistration(input: { token: $t }) { registration { status } userErrors { code } } }";
+    let cancels = futures::future::join_all(confirmed_tokens.iter().take(6).map(|t| {
+        let api = &api;
+        async move { api.graphql(cancel, json!({ "t": t })).await }
+    }));
+    let newcomers = futures::future::join_all((100..110).map(|n| {
+        let (api, id) = (&api, id.clone());
+        async move { register(api, &id, n, json!({})).await }
+    }));
+    let (cancelled, late) = tokio::join!(cancels, newcomers);
+    for c in &cancelled {
+        assert_eq!(
+            c["data"]["cancelRegistration"]["registration"]["status"], "CANCELLED",
+            "{c}"
+        );
+    }
+    for r in &late {
+        assert_eq!(
+            status_of(r),
+            "WAITLISTED",
+            "a newcomer jumped the queue: {r}"
+        );
+    }
+
+    let confirmed: Vec<bson::Document> = futures::TryStreamExt::try_collect(
+        regs.find(bson::doc! { "event_id": event_oid, "status": "CONFIRMED" })
+            .await
+            .expect("find"),
+    )
+    .await
+    .expect("read");
+    let confirmed_ids: HashSet<bson::oid::ObjectId> = confirmed
+        .iter()
+        .map(|d| d.get_object_id("_id").expect("id"))
+        .collect();
+    assert_eq!(confirmed.len(), 10);
+    assert!(
+        expected.is_subset(&confirmed_ids),
+        "the six oldest waiting were promoted"
+    );
+    let event = db
+        .collection::<bson::Document>("events")
+        .find_one(bson::doc! { "_id": event_oid })
+        .await
+        .expect("read")
+        .expect("event");
+    let holders: HashSet<bson::oid::ObjectId> = event
+        .get_array("confirmed")
+        .expect("confirmed")
+        .iter()
+        .filter_map(bson::Bson::as_object_id)
+        .collect();
+    assert_eq!(holders, confirmed_ids, "the places and the statuses agree");
+    assert_eq!(
+        event
+            .get_i64("confirmed_count")
+            .unwrap_or_else(|_| i64::from(event.get_i32("confirmed_count").unwrap_or(-1))),
+        10
+    );
+}

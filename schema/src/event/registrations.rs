@@ -1,14 +1,18 @@
 //! Registrations for events: places, the waiting list, self-service cancellation and the
 //! registrant's personal data.
 //!
-//! **Places under concurrency.** A registration is first stored as WAITLISTED; then
-//! [`rebalance`] hands free places to the oldest waiting registrations. A place is taken by one
-//! conditional update of the event document (`confirmed_count < capacity` and the registration
-//! not yet in `confirmed`, then `$push` + `$inc`), so however many requests run at once the
-//! event never holds more confirmed registrations than places, and no registration is lost:
-//! it is stored before it competes for a place. Every registration and cancellation runs the
-//! same rebalance, so a cancelled place goes to the oldest waiting registration, and a step
-//! cut short by a crash is finished by the next one.
+//! **Places under concurrency.** A registration is first stored as WAITLISTED, so it is never
+//! lost; then it tries to take a place with one conditional update of the event document
+//! (`confirmed_count < capacity` and not yet in `confirmed`, then `$push` + `$inc`). The
+//! database applies updates to one document one at a time, so however many requests arrive at
+//! once the event never holds more confirmed registrations than places, and whoever reaches
+//! the document first gets the place.
+//!
+//! A place is never left free while someone waits: a cancellation hands its place straight to
+//! the oldest waiting registration (`confirmed.$` is replaced in one update, so no newcomer
+//! can slip in between), and [`rebalance`] gives out places that appear otherwise (a larger
+//! capacity) in the order people registered. Rebalancing also repairs what a crash between
+//! two steps left half done; the worker's sweep runs it regularly.
 //!
 //! **One active registration per e-mail.** Before it is stored, a registration claims its
 //! address for the event: a document in `registration_claims` whose `_id` is a hash of event
@@ -225,7 +229,9 @@ pub async fn register(
         release_claim(db, registration.id).await?;
         return Err(e).context("Failed to store the registration");
     }
-    hand_out(db, event.id, false).await?;
+    if take_place(db, event.id, event.capacity, registration.id).await? {
+        confirm(db, event.id, registration.id).await?;
+    }
     let stored = get(db, registration.id)
         .await?
         .context("A stored registration disappeared")?;
@@ -311,67 +317,71 @@ pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Registrat
 /// cancelled ones, and marks every place-holder CONFIRMED. Safe to run any number of times, at
 /// once, from any process.
 pub async fn rebalance(db: &Database, event_id: ObjectId) -> anyhow::Result<()> {
-    hand_out(db, event_id, true).await
-}
-
-/// Gives free places to the oldest waiting registrations; with `repair`, first also undoes
-/// what an interrupted cancellation or confirmation left half done. A new registration needs
-/// no repair (it can only be waiting), which saves it two round trips.
-async fn hand_out(db: &Database, event_id: ObjectId, repair: bool) -> anyhow::Result<()> {
     // Each pass either makes progress or ends; the bound only guards against a bug looping.
     for _ in 0..64 {
-        let Some(event) = events(db)
-            .clone_with_type::<Document>()
-            .find_one(doc! { "_id": event_id })
-            .projection(doc! { "capacity": 1, "confirmed": 1, "confirmed_count": 1 })
-            .await
-            .context("Failed to read the event's places")?
-            .map(|d| bson::from_document::<Seats>(d).unwrap_or_default())
-        else {
+        let Some(event) = seats(db, event_id).await? else {
             return Ok(());
         };
-        let mut changed = false;
-        if repair {
-            changed = release_cancelled(db, event_id, &event.confirmed).await?;
-            mark_confirmed(db, &event.confirmed).await?;
-        }
+        let mut again = release_cancelled(db, event_id, &event.confirmed).await?;
+        mark_confirmed(db, &event.confirmed).await?;
         let free = match event.capacity {
             Some(c) => c.saturating_sub(event.confirmed_count) as i64,
             None => i64::MAX,
         };
         if free > 0 {
-            let waiting: Vec<ObjectId> = collection(db)
-                .clone_with_type::<Document>()
-                .find(doc! {
-                    "event_id": event_id,
-                    "status": "WAITLISTED",
-                    "_id": { "$nin": &event.confirmed },
-                })
-                .sort(doc! { "created_at": 1, "_id": 1 })
-                .projection(doc! { "_id": 1 })
-                .limit(free.min(1_000))
-                .await
-                .context("Failed to read the waiting list")?
-                .try_collect::<Vec<Document>>()
-                .await
-                .context("Failed to read the waiting list")?
-                .into_iter()
-                .filter_map(|d| d.get_object_id("_id").ok())
-                .collect();
-            for id in waiting {
-                match take_place(db, event_id, event.capacity, id).await? {
-                    Taken::Yes => changed = true,
-                    Taken::AlreadyHeld => {}
-                    Taken::Full => break,
+            for id in waiting(db, event_id, &event.confirmed, free.min(1_000)).await? {
+                if !take_place(db, event_id, event.capacity, id).await? {
+                    // Full, or someone else placed this one meanwhile: read afresh.
+                    again = true;
+                    break;
                 }
+                confirm(db, event_id, id).await?;
+                again = true;
             }
         }
-        if !changed {
+        if !again {
             return Ok(());
         }
     }
-    tracing::warn!(%event_id, "rebalancing did not settle; the next registration finishes it");
+    tracing::warn!(%event_id, "rebalancing did not settle; the next sweep finishes it");
     Ok(())
+}
+
+async fn seats(db: &Database, event_id: ObjectId) -> anyhow::Result<Option<Seats>> {
+    Ok(events(db)
+        .clone_with_type::<Document>()
+        .find_one(doc! { "_id": event_id })
+        .projection(doc! { "capacity": 1, "confirmed": 1, "confirmed_count": 1 })
+        .await
+        .context("Failed to read the event's places")?
+        .map(|d| bson::from_document::<Seats>(d).unwrap_or_default()))
+}
+
+/// The oldest waiting registrations without a place, at most `limit`.
+async fn waiting(
+    db: &Database,
+    event_id: ObjectId,
+    placed: &[ObjectId],
+    limit: i64,
+) -> anyhow::Result<Vec<ObjectId>> {
+    Ok(collection(db)
+        .clone_with_type::<Document>()
+        .find(doc! {
+            "event_id": event_id,
+            "status": "WAITLISTED",
+            "_id": { "$nin": placed },
+        })
+        .sort(doc! { "created_at": 1, "_id": 1 })
+        .projection(doc! { "_id": 1 })
+        .limit(limit)
+        .await
+        .context("Failed to read the waiting list")?
+        .try_collect::<Vec<Document>>()
+        .await
+        .context("Failed to read the waiting list")?
+        .into_iter()
+        .filter_map(|d| d.get_object_id("_id").ok())
+        .collect())
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -383,18 +393,14 @@ struct Seats {
     confirmed_count: u32,
 }
 
-enum Taken {
-    Yes,
-    AlreadyHeld,
-    Full,
-}
-
+/// Takes a place for registration `id` if one is free (and the capacity is still the one the
+/// caller read); `false` when there was none, or the registration already holds one.
 async fn take_place(
     db: &Database,
     event_id: ObjectId,
     capacity: Option<u32>,
     id: ObjectId,
-) -> anyhow::Result<Taken> {
+) -> anyhow::Result<bool> {
     let mut filter = doc! { "_id": event_id, "confirmed": { "$ne": id } };
     match capacity {
         Some(c) => {
@@ -412,20 +418,68 @@ async fn take_place(
         )
         .await
         .context("Failed to take a place")?;
-    if took.modified_count == 0 {
-        // Either someone else already gave this registration its place, or the places ran out
-        // (or the capacity changed): the next pass reads the event afresh.
-        let held = events(db)
-            .clone_with_type::<Document>()
-            .count_documents(doc! { "_id": event_id, "confirmed": id })
-            .await
-            .context("Failed to read the event's places")?;
-        return Ok(if held > 0 {
-            Taken::AlreadyHeld
-        } else {
-            Taken::Full
-        });
+    Ok(took.modified_count > 0)
+}
+
+/// Marks a registration that was just given a place CONFIRMED; if it was cancelled meanwhile,
+/// gives the place back (rebalancing hands it out).
+async fn confirm(db: &Database, event_id: ObjectId, id: ObjectId) -> anyhow::Result<()> {
+    if !mark(db, id).await? {
+        release(db, event_id, id).await?;
     }
+    Ok(())
+}
+
+/// Hands the place of cancelled registration `from` straight to the oldest waiting
+/// registration, in one update, so the place is never free for a newcomer to take. Returns
+/// whether `from` held a place (handed over or, with nobody waiting, released).
+async fn hand_over(db: &Database, event_id: ObjectId, from: ObjectId) -> anyhow::Result<bool> {
+    let mut from = from;
+    // Each round either hands the place over, passes it on from a registration cancelled a
+    // moment ago, or retries after another cancellation handed its place to the same person;
+    // the bound only guards against a storm, which rebalancing then finishes.
+    for _ in 0..16 {
+        let Some(event) = seats(db, event_id).await? else {
+            return Ok(false);
+        };
+        if !event.confirmed.contains(&from) {
+            return Ok(false);
+        }
+        let Some(to) = waiting(db, event_id, &event.confirmed, 1)
+            .await?
+            .first()
+            .copied()
+        else {
+            return release(db, event_id, from).await;
+        };
+        // `to` must not hold a place already: two cancellations at once may pick the same
+        // oldest waiting registration, and only one of them may give it a place.
+        let swapped = events(db)
+            .update_one(
+                doc! { "_id": event_id, "$and": [
+                    { "confirmed": from },
+                    { "confirmed": { "$ne": to } },
+                ] },
+                doc! { "$set": { "confirmed.$[held]": to } },
+            )
+            .array_filters(vec![doc! { "held": from }])
+            .await
+            .context("Failed to hand over a place")?;
+        if swapped.modified_count == 0 {
+            continue;
+        }
+        if mark(db, to).await? {
+            return Ok(true);
+        }
+        from = to;
+    }
+    Ok(true)
+}
+
+/// WAITLISTED → CONFIRMED for a registration that holds a place. `true` when it is CONFIRMED
+/// afterwards (a concurrent rebalance may have marked it first), `false` when it was
+/// cancelled meanwhile.
+async fn mark(db: &Database, id: ObjectId) -> anyhow::Result<bool> {
     let now = bson::DateTime::from_chrono(Utc::now());
     let marked = collection(db)
         .update_one(
@@ -434,11 +488,14 @@ async fn take_place(
         )
         .await
         .context("Failed to confirm the registration")?;
-    if marked.matched_count == 0 {
-        // Cancelled while it was being given the place: give the place back.
-        release(db, event_id, id).await?;
+    if marked.matched_count > 0 {
+        return Ok(true);
     }
-    Ok(Taken::Yes)
+    let confirmed = collection(db)
+        .count_documents(doc! { "_id": id, "status": "CONFIRMED" })
+        .await
+        .context("Failed to read the registration")?;
+    Ok(confirmed > 0)
 }
 
 async fn release(db: &Database, event_id: ObjectId, id: ObjectId) -> anyhow::Result<bool> {
@@ -524,7 +581,7 @@ async fn cancel_where(db: &Database, filter: Document) -> anyhow::Result<Option<
         return Ok(None);
     };
     release_claim(db, cancelled.id).await?;
-    release(db, cancelled.event_id, cancelled.id).await?;
+    hand_over(db, cancelled.event_id, cancelled.id).await?;
     rebalance(db, cancelled.event_id).await?;
     Ok(Some(cancelled))
 }
