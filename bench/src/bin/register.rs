@@ -15,9 +15,8 @@
 //!
 //! What one registration costs the api (`innohub_schema::event::registrations::register`): the
 //! event read, the address claim (an insert into `registration_claims`), the registration's
-//! insert, then `rebalance`: the event's seats, the cancelled place-holders, confirming the
-//! place-holders, and while places are free the waiting list and one conditional update of the
-//! event per place taken; and a last read of the registration.
+//! insert, one conditional update of the event to take a place (and, with one, marking the
+//! registration CONFIRMED), and a last read of the registration.
 //!
 //! `--scenario baseline` is the floor: the same number of workers each build the registration
 //! exactly as the api does (`registrations::parse`, same input) and `insert_one` it into a
