@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::Context;
 use bson::doc;
 use futures::{StreamExt, TryStreamExt};
+use innohub_schema::event::{self as events, Event};
 use innohub_schema::innovation::Innovation;
 use innohub_schema::innovation::store as innovations;
 use innohub_schema::material::{self, Material};
@@ -70,6 +71,34 @@ pub fn material_doc(m: &Material) -> SearchDoc {
     }
 }
 
+/// What the index holds of an event: title, description, where, and the agenda.
+pub fn event_doc(e: &Event) -> SearchDoc {
+    let mut body: Vec<&str> = Vec::new();
+    body.extend(e.description.as_deref());
+    if let Some(v) = &e.venue {
+        body.extend(v.name.as_deref());
+        body.extend(v.city.as_deref());
+    }
+    for a in &e.agenda {
+        body.push(&a.title);
+        body.extend(a.speaker.as_deref());
+    }
+    body.extend(e.audience.description.as_deref());
+    SearchDoc {
+        id: e.id.to_hex(),
+        kind: DocKind::Event,
+        title: e.title.clone(),
+        body: body.join("\n"),
+        tags: Vec::new(),
+        published: e.published,
+        region: e.region.map(|r| r.as_str().to_owned()),
+    }
+}
+
+/// Fields of an event that registrations change; an update touching only these leaves the
+/// indexed text as it was, so registering does not cost an index write.
+const EVENT_SEAT_FIELDS: &[&str] = &["confirmed", "confirmed_count"];
+
 /// Indexes everything and starts following changes until `stop` is cancelled.
 pub async fn start(
     db: &Database,
@@ -82,12 +111,15 @@ pub async fn start(
     let proj_stream = watch(&proj, None).await?;
     let mat = material::collection(db);
     let mat_stream = watch(&mat, None).await?;
+    let ev = events::store::collection(db);
+    let ev_stream = watch(&ev, None).await?;
     load_all(db, index).await?;
     tokio::spawn(follow(
         inn,
         index.clone(),
         inn_stream,
         innovation_doc,
+        &[],
         stop.clone(),
         db.clone(),
     ));
@@ -96,6 +128,7 @@ pub async fn start(
         index.clone(),
         proj_stream,
         project_doc,
+        &[],
         stop.clone(),
         db.clone(),
     ));
@@ -104,6 +137,16 @@ pub async fn start(
         index.clone(),
         mat_stream,
         material_doc,
+        &[],
+        stop.clone(),
+        db.clone(),
+    ));
+    tokio::spawn(follow(
+        ev,
+        index.clone(),
+        ev_stream,
+        event_doc,
+        EVENT_SEAT_FIELDS,
         stop,
         db.clone(),
     ));
@@ -149,6 +192,15 @@ pub async fn load_all(db: &Database, index: &SearchIndex) -> anyhow::Result<usiz
         .await
         .context("Failed to read materials for the index")?;
     docs.extend(materials);
+    let event_docs: Vec<SearchDoc> = events::store::collection(db)
+        .find(doc! {})
+        .await
+        .context("Failed to read events for the index")?
+        .map_ok(|e| event_doc(&e))
+        .try_collect()
+        .await
+        .context("Failed to read events for the index")?;
+    docs.extend(event_docs);
     let n = docs.len();
     let index = index.clone();
     tokio::task::spawn_blocking(move || index.upsert_many(docs))
@@ -164,6 +216,7 @@ async fn follow<T>(
     index: SearchIndex,
     mut stream: mongodb::change_stream::ChangeStream<ChangeStreamEvent<T>>,
     to_doc: fn(&T) -> SearchDoc,
+    untexted: &'static [&'static str],
     stop: CancellationToken,
     db: Database,
 ) where
@@ -175,6 +228,7 @@ async fn follow<T>(
             next = stream.next() => next,
         };
         match next {
+            Some(Ok(event)) if only_touches(&event, untexted) => {}
             Some(Ok(event)) => apply(&index, event, to_doc).await,
             Some(Err(e)) => {
                 tracing::warn!(error = %e, collection = coll.name(), "change stream failed; resuming");
@@ -209,6 +263,26 @@ async fn follow<T>(
             None => return,
         }
     }
+}
+
+/// Whether `event` is an update that changed nothing but these fields.
+fn only_touches<T>(event: &ChangeStreamEvent<T>, fields: &[&str]) -> bool {
+    if fields.is_empty() || event.operation_type != OperationType::Update {
+        return false;
+    }
+    let Some(change) = &event.update_description else {
+        return false;
+    };
+    let removed = change.removed_fields.iter().map(String::as_str);
+    change
+        .updated_fields
+        .keys()
+        .map(String::as_str)
+        .chain(removed)
+        .all(|k| {
+            let top = k.split('.').next().unwrap_or(k);
+            fields.contains(&top)
+        })
 }
 
 async fn apply<T>(index: &SearchIndex, event: ChangeStreamEvent<T>, to_doc: fn(&T) -> SearchDoc)

@@ -9,11 +9,18 @@ pub enum DocKind {
     Project,
     /// A supporting material: guide, report, recording.
     Material,
+    /// A conference, meeting, seminar or other event.
+    Event,
 }
 
 impl DocKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [DocKind; 3] = [DocKind::Innovation, DocKind::Project, DocKind::Material];
+    pub const ALL: [DocKind; 4] = [
+        DocKind::Innovation,
+        DocKind::Project,
+        DocKind::Material,
+        DocKind::Event,
+    ];
 
     /// The stable token this kind is stored under in the index.
     pub fn as_str(self) -> &'static str {
@@ -21,6 +28,7 @@ impl DocKind {
             DocKind::Innovation => "innovation",
             DocKind::Project => "project",
             DocKind::Material => "material",
+            DocKind::Event => "event",
         }
     }
 

@@ -7,6 +7,9 @@
 
 use crate::{DocKind, SearchDoc};
 
+/// The kinds the synthetic catalogue spreads its documents over.
+const CATALOGUE: [DocKind; 3] = [DocKind::Innovation, DocKind::Project, DocKind::Material];
+
 const NOUNS: &[&str] = &[
     "opieka",
     "opieki",
@@ -196,7 +199,7 @@ pub fn synthetic_docs(n: usize, seed: u64) -> Vec<SearchDoc> {
                 .collect();
             SearchDoc {
                 id: format!("{:08x}{:016x}", seed as u32, i),
-                kind: DocKind::ALL[i % DocKind::ALL.len()],
+                kind: CATALOGUE[i % CATALOGUE.len()],
                 title,
                 body,
                 tags,

@@ -235,3 +235,66 @@ async fn materials_are_found_by_their_titles() {
         json!({ "__typename": "Material", "title": "Podręcznik opieki wytchnieniowej", "kind": "HANDBOOK" })
     );
 }
+
+#[tokio::test]
+async fn events_are_found_by_their_words_once_published_and_registrations_leave_them_indexed() {
+    let api = TestApi::spawn().await;
+    let staff = api.key("staff", None).await;
+    let created = api
+        .data_as(
+            &staff,
+            r#"mutation { createEvent(input: {
+                kind: CONFERENCE, title: "Usługi społeczne – programowanie i realizacja",
+                description: "Rozwijanie usług społecznych przez podmioty ekonomii społecznej.",
+                venue: { name: "Uniwersytet Zielonogórski", city: "Zielona Góra", room: "Aula C", region: "08" },
+                start: "2031-12-07T10:00", capacity: 1 }) { event { id } userErrors { message } } }"#,
+            json!({}),
+        )
+        .await;
+    let id = created["createEvent"]["event"]["id"].clone();
+    assert!(id.is_string(), "{created}");
+    let query = r#"query($q: String!) { search(query: $q, kinds: [EVENT]) { totalCount edges { node { ... on Event { id title } } } } }"#;
+    // A draft: staff find it, the public does not.
+    let mine = api
+        .data_as(
+            &staff,
+            query,
+            json!({ "q": "uslug spolecznych zielonogorski" }),
+        )
+        .await;
+    assert_eq!(mine["search"]["edges"][0]["node"]["id"], id, "{mine}");
+    let public = api.data(query, json!({ "q": "uslugi spoleczne" })).await;
+    assert_eq!(public["search"]["totalCount"], 0, "{public}");
+    api.data_as(
+        &staff,
+        "mutation($id: ID!) { publishEvent(input: { id: $id }) { userErrors { code } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let found = api
+        .data(query, json!({ "q": "Aula ekonomii społecznej" }))
+        .await;
+    assert_eq!(found["search"]["edges"][0]["node"]["id"], id, "{found}");
+    // Registrations change only the places; the event stays found, through another process
+    // too (which learns of it from the change stream).
+    api.data(
+        r#"mutation($id: ID!) { registerForEvent(input: { eventId: $id, name: "Ewa", email: "ewa@ops.example.pl", consent: true }) { userErrors { code } } }"#,
+        json!({ "id": id }),
+    )
+    .await;
+    let other = TestApi::spawn_beside(&api).await;
+    eventually(
+        "the other process finds the event",
+        Duration::from_secs(20),
+        || {
+            let other = &other;
+            async move {
+                let r = other
+                    .data(query, json!({ "q": "programowanie usług" }))
+                    .await;
+                (r["search"]["totalCount"] == 1).then_some(())
+            }
+        },
+    )
+    .await;
+}

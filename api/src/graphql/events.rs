@@ -1249,7 +1249,9 @@ async fn editable(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Event> {
     Ok(event)
 }
 
-fn done(event: Event) -> EventPayload {
+/// The answer to a successful change; this process's search sees the change at once.
+async fn done(ctx: &Context<'_>, event: Event) -> EventPayload {
+    super::search::reindex(ctx, crate::search_sync::event_doc(&event)).await;
     EventPayload {
         event: Some(EventGql(Arc::new(event))),
         user_errors: Vec::new(),
@@ -1283,7 +1285,7 @@ async fn change_status(
         .await
         .or_internal()?
     {
-        Ok(e) => Ok(done(e)),
+        Ok(e) => Ok(done(ctx, e).await),
         Err(e) => Ok(event_errors(user_errors(vec![e]))),
     }
 }
@@ -1313,7 +1315,7 @@ impl EventMutation {
         };
         auth::require_editor(ctx, event.region)?;
         store::insert(db, &event).await.or_internal()?;
-        Ok(done(event))
+        Ok(done(ctx, event).await)
     }
 
     /// Changes the fields given (staff, or a partner for its own region).
@@ -1354,7 +1356,7 @@ impl EventMutation {
             .await
             .or_internal()?
             .unwrap_or(saved);
-        Ok(done(saved))
+        Ok(done(ctx, saved).await)
     }
 
     /// Opens a draft (or a postponed event) to the public and to registration.
@@ -1403,7 +1405,7 @@ impl EventMutation {
         let db = ctx.data::<Database>()?;
         let option = ids::decode(&input.date_option_id, Kind::DateOption)?;
         match store::fix_date(db, &event, option).await.or_internal()? {
-            Ok(e) => Ok(done(e)),
+            Ok(e) => Ok(done(ctx, e).await),
             Err(e) => Ok(event_errors(user_errors(vec![e]))),
         }
     }

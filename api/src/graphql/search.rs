@@ -1,4 +1,5 @@
-//! Full-text search over innovations, projects and materials: ranked, Polish-aware, with highlights.
+//! Full-text search over innovations, projects, materials and events: ranked, Polish-aware,
+//! with highlights.
 //!
 //! The index answers with ids in rank order; the objects themselves are read from MongoDB in
 //! one query per kind, so what a hit shows is always the stored document, and visibility is
@@ -19,6 +20,7 @@ use innohub_search::{DocKind, SearchIndex, SearchQuery};
 use mongodb::Database;
 
 use super::auth;
+use super::events::EventGql;
 use super::innovations::InnovationGql;
 use super::loaders::Loaders;
 use super::materials::MaterialGql;
@@ -33,6 +35,7 @@ pub enum SearchKind {
     Innovation,
     Project,
     Material,
+    Event,
 }
 
 #[derive(Union)]
@@ -40,6 +43,7 @@ pub enum SearchResult {
     Innovation(InnovationGql),
     Project(ProjectGql),
     Material(MaterialGql),
+    Event(EventGql),
 }
 
 /// Why this result matched.
@@ -125,7 +129,7 @@ pub struct SearchQueryRoot;
 
 #[Object]
 impl SearchQueryRoot {
-    /// Searches innovations, projects and dissemination materials. Case and diacritics do not matter
+    /// Searches innovations, projects, dissemination materials and events. Case and diacritics do not matter
     /// (`uslugi opiekuncze` finds `usługi opiekuńcze`), nor does inflection (`seniorów` finds
     /// `seniorzy`). Results are ranked, title matches first.
     async fn search(
@@ -154,6 +158,7 @@ impl SearchQueryRoot {
                 SearchKind::Innovation,
                 SearchKind::Project,
                 SearchKind::Material,
+                SearchKind::Event,
             ]
         });
         let kinds = kinds
@@ -162,6 +167,7 @@ impl SearchQueryRoot {
                 SearchKind::Innovation => DocKind::Innovation,
                 SearchKind::Project => DocKind::Project,
                 SearchKind::Material => DocKind::Material,
+                SearchKind::Event => DocKind::Event,
             })
             .collect();
         let page = ranked(index, principal, &query, kinds, offset, limit)?;
@@ -176,8 +182,9 @@ impl SearchQueryRoot {
         let innovation_ids = ids(DocKind::Innovation);
         let project_ids = ids(DocKind::Project);
         let material_ids = ids(DocKind::Material);
+        let event_ids = ids(DocKind::Event);
         let loaders = ctx.data::<Loaders>()?;
-        let (innovations, projects, materials) = tokio::join!(
+        let (innovations, projects, materials, events) = tokio::join!(
             async {
                 if innovation_ids.is_empty() {
                     return Ok(Vec::new());
@@ -190,6 +197,16 @@ impl SearchQueryRoot {
                     return Ok(Vec::new());
                 }
                 material::find_many(db, &material_ids).await
+            },
+            async {
+                if event_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                innohub_schema::event::store::find_many(
+                    db,
+                    bson::doc! { "_id": { "$in": &event_ids } },
+                )
+                .await
             }
         );
         let visibility = principal.visibility();
@@ -213,6 +230,11 @@ impl SearchQueryRoot {
                     m.id.to_hex(),
                     SearchResult::Material(MaterialGql(Arc::new(m))),
                 );
+            }
+        }
+        for e in events.or_internal()? {
+            if visibility.allows(e.published, e.region) {
+                nodes.insert(e.id.to_hex(), SearchResult::Event(EventGql(Arc::new(e))));
             }
         }
         let has_next = offset + page.hits.len() < page.total;
