@@ -68,12 +68,18 @@ fn warsaw(w: &mut Writer) {
 }
 
 /// The event's VEVENT, or one per proposed date while its date poll is open; nothing for an
-/// event with neither.
+/// event with neither. Once a poll's date is fixed, the proposed dates stay in the calendar as
+/// CANCELLED, so subscribers who imported them as tentative see them go.
 fn vevents(w: &mut Writer, e: &Event) {
     match e.window {
         Some(window) => {
             let uid = format!("{}@innohub", e.id.to_hex());
             vevent(w, e, &uid, &window, &e.title, status(e.status));
+            let summary = format!("{} (proponowany termin)", e.title);
+            for option in &e.date_options {
+                let uid = format!("{}-{}@innohub", e.id.to_hex(), option.id.to_hex());
+                vevent(w, e, &uid, &option.window, &summary, "CANCELLED");
+            }
         }
         None => {
             let summary = format!("{} (proponowany termin)", e.title);
@@ -536,6 +542,38 @@ mod tests {
                 Some("sala nr 5 (parter), ul. Piastowska 32, Kraków")
             );
         }
+    }
+
+    #[test]
+    fn a_fixed_date_replaces_the_proposed_ones_which_are_cancelled() {
+        let mut e = krakow_poll();
+        let chosen = e.date_options[1];
+        e.window = Some(chosen.window);
+        e.fixed_option_id = Some(chosen.id);
+        e.updated_at += chrono::Duration::days(3);
+        let ics = calendar("innohub", std::slice::from_ref(&e));
+        assert_wire_format(&ics);
+        let cal = parsed(&ics);
+        let all = events(&cal);
+        assert_eq!(all.len(), 5);
+        assert_eq!(
+            all[0].get_uid(),
+            Some(format!("{}@innohub", e.id.to_hex()).as_str())
+        );
+        assert_eq!(all[0].get_status(), Some(icalendar::EventStatus::Confirmed));
+        assert_eq!(
+            all[0].get_start(),
+            Some(DatePerhapsTime::Date(day("2017-02-22")))
+        );
+        for (v, option) in all[1..].iter().zip(&e.date_options) {
+            assert_eq!(
+                v.get_uid(),
+                Some(format!("{}-{}@innohub", e.id.to_hex(), option.id.to_hex()).as_str())
+            );
+            assert_eq!(v.get_status(), Some(icalendar::EventStatus::Cancelled));
+        }
+        // Later than what subscribers imported, so the cancellations replace it.
+        assert!(ics.contains("SEQUENCE:259200\r\n"), "{ics}");
     }
 
     #[test]
