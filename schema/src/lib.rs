@@ -17,6 +17,7 @@ pub mod money;
 pub mod organization;
 pub mod page;
 pub mod project;
+pub mod references;
 pub mod region;
 pub mod seed;
 pub mod shutdown;

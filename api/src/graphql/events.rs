@@ -25,6 +25,7 @@ use innohub_schema::event::{EventStatus, RegistrationStatus};
 use innohub_schema::innovation::store as innovations;
 use innohub_schema::material;
 use innohub_schema::page::{Cursor, Direction, Sort};
+use innohub_schema::references::References;
 use innohub_schema::values::Email;
 use mongodb::Database;
 use rust_decimal::Decimal;
@@ -1032,61 +1033,43 @@ fn field_error(field: &[&str], code: UserErrorCode, message: &str) -> UserError 
     }
 }
 
-/// Decodes a list of ids and reports each that points nowhere.
-async fn references(
-    db: &Database,
-    ids_in: &[ID],
+/// Decodes a list of ids (a malformed one is a GraphQL error, as any id argument) and notes
+/// each as a reference to check.
+fn list_refs(
+    ids_in: Option<&Vec<ID>>,
     kind: Kind,
-    collection: &str,
+    collection: &'static str,
     field: &str,
-    problems: &mut Vec<UserError>,
-) -> async_graphql::Result<Vec<ObjectId>> {
+    refs: &mut References,
+) -> Result<Option<Vec<ObjectId>>, ApiError> {
+    let Some(ids_in) = ids_in else {
+        return Ok(None);
+    };
     let decoded = ids_in
         .iter()
         .map(|id| ids::decode(id, kind))
         .collect::<Result<Vec<_>, _>>()?;
-    if decoded.is_empty() {
-        return Ok(decoded);
-    }
-    let found: Vec<ObjectId> = db
-        .collection::<bson::Document>(collection)
-        .distinct("_id", doc! { "_id": { "$in": &decoded } })
-        .await
-        .or_internal()?
-        .into_iter()
-        .filter_map(|b| b.as_object_id())
-        .collect();
     for (i, id) in decoded.iter().enumerate() {
-        if !found.contains(id) {
-            problems.push(UserError {
-                field: vec!["input".to_owned(), field.to_owned(), i.to_string()],
-                message: "nothing with this id exists".to_owned(),
-                code: UserErrorCode::NotFound,
-            });
-        }
+        refs.add(FieldPath::input(field).index(i), collection, Some(*id));
     }
-    Ok(decoded)
+    Ok(Some(decoded))
 }
 
-async fn reference_one(
-    db: &Database,
+/// Like [`list_refs`] for one optional reference, where `null` clears it.
+fn one_ref(
     id: MaybeUndefined<ID>,
     kind: Kind,
-    collection: &str,
+    collection: &'static str,
     field: &str,
-    problems: &mut Vec<UserError>,
-) -> async_graphql::Result<Option<Option<ObjectId>>> {
+    refs: &mut References,
+) -> Result<Option<Option<ObjectId>>, ApiError> {
     match id {
         MaybeUndefined::Undefined => Ok(None),
         MaybeUndefined::Null => Ok(Some(None)),
         MaybeUndefined::Value(id) => {
-            let mut local = Vec::new();
-            let found = references(db, &[id], kind, collection, field, &mut local).await?;
-            for mut p in local {
-                p.field.truncate(2);
-                problems.push(p);
-            }
-            Ok(Some(found.into_iter().next()))
+            let oid = ids::decode(&id, kind)?;
+            refs.add(FieldPath::input(field), collection, Some(oid));
+            Ok(Some(Some(oid)))
         }
     }
 }
@@ -1098,67 +1081,43 @@ async fn fields(
     status: Option<EventStatusGql>,
 ) -> async_graphql::Result<(EventFields, Vec<UserError>)> {
     let db = ctx.data::<Database>()?;
-    let mut problems = Vec::new();
-    let organizer_ids = match &input.organizers {
-        Some(ids) => Some(
-            references(
-                db,
-                ids,
-                Kind::Organization,
-                collections::ORGANIZATIONS,
-                "organizers",
-                &mut problems,
-            )
-            .await?,
-        ),
-        None => None,
-    };
-    let presented = match &input.presented_innovations {
-        Some(ids) => Some(
-            references(
-                db,
-                ids,
-                Kind::Innovation,
-                collections::INNOVATIONS,
-                "presentedInnovations",
-                &mut problems,
-            )
-            .await?,
-        ),
-        None => None,
-    };
-    let materials = match &input.materials {
-        Some(ids) => Some(
-            references(
-                db,
-                ids,
-                Kind::Material,
-                collections::MATERIALS,
-                "materials",
-                &mut problems,
-            )
-            .await?,
-        ),
-        None => None,
-    };
-    let thematic_group_id = reference_one(
-        db,
+    let mut refs = References::default();
+    let organizer_ids = list_refs(
+        input.organizers.as_ref(),
+        Kind::Organization,
+        collections::ORGANIZATIONS,
+        "organizers",
+        &mut refs,
+    )?;
+    let presented = list_refs(
+        input.presented_innovations.as_ref(),
+        Kind::Innovation,
+        collections::INNOVATIONS,
+        "presentedInnovations",
+        &mut refs,
+    )?;
+    let materials = list_refs(
+        input.materials.as_ref(),
+        Kind::Material,
+        collections::MATERIALS,
+        "materials",
+        &mut refs,
+    )?;
+    let thematic_group_id = one_ref(
         input.thematic_group,
         Kind::ThematicGroup,
         collections::THEMATIC_GROUPS,
         "thematicGroup",
-        &mut problems,
-    )
-    .await?;
-    let project_id = reference_one(
-        db,
+        &mut refs,
+    )?;
+    let project_id = one_ref(
         input.project,
         Kind::Project,
         collections::PROJECTS,
         "project",
-        &mut problems,
-    )
-    .await?;
+        &mut refs,
+    )?;
+    let problems = user_errors(refs.missing(db).await.or_internal()?);
     let fields = EventFields {
         kind: input.kind.map(Into::into),
         title: input.title,

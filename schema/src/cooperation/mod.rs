@@ -12,7 +12,6 @@ pub mod agreement;
 pub mod demo;
 pub mod group;
 pub mod personal_data;
-mod references;
 pub mod store;
 
 pub use agreement::{AgreementFields, AgreementStatus, CooperationAgreement};

@@ -18,9 +18,9 @@ use serde::de::DeserializeOwned;
 
 use super::agreement::{AgreementFields, AgreementStatus, CooperationAgreement};
 use super::group::{GroupFields, Member, MemberFields, ThematicGroup};
-use super::references::References;
 use crate::db::collections;
 use crate::error::{DomainError, FieldPath};
+use crate::references::References;
 use crate::region::RegionCode;
 use crate::visibility::Visibility;
 

@@ -13,7 +13,7 @@ use mongodb::Database;
 use crate::error::{DomainError, ErrorCode, FieldPath};
 
 #[derive(Debug, Default)]
-pub(super) struct References(Vec<(FieldPath, &'static str, ObjectId)>);
+pub struct References(Vec<(FieldPath, &'static str, ObjectId)>);
 
 impl References {
     /// Notes that the input at `field` refers to `id` in `collection` (nothing when `None`).
