@@ -16,7 +16,7 @@
 //! What one registration costs the api (`innohub_schema::event::registrations::register`): the
 //! event read, the address claim (an insert into `registration_claims`), the registration's
 //! insert, one conditional update of the event to take a place (and, with one, marking the
-//! registration CONFIRMED), and a last read of the registration.
+//! registration CONFIRMED).
 //!
 //! `--scenario baseline` is the floor: the same number of workers each build the registration
 //! exactly as the api does (`registrations::parse`, same input) and `insert_one` it into a

@@ -209,7 +209,9 @@ pub async fn register(
     event: &Event,
     input: NewRegistration,
 ) -> anyhow::Result<Result<Registered, Vec<DomainError>>> {
-    let (registration, token) = match parse(event, input, Utc::now()) {
+    // Millisecond precision, as MongoDB keeps times, so the answer equals what is stored.
+    let now = bson::DateTime::now().to_chrono();
+    let (registration, token) = match parse(event, input, now) {
         Ok(r) => r,
         Err(e) => return Ok(Err(e)),
     };
@@ -229,14 +231,17 @@ pub async fn register(
         release_claim(db, registration.id).await?;
         return Err(e).context("Failed to store the registration");
     }
-    if take_place(db, event.id, event.capacity, registration.id).await? {
-        confirm(db, event.id, registration.id).await?;
+    let mut registration = registration;
+    if take_place(db, event.id, event.capacity, registration.id).await?
+        && confirm(db, event.id, registration.id, now).await?
+    {
+        registration.status = RegistrationStatus::Confirmed;
+        registration.confirmed_at = Some(now);
+        registration.updated_at = now;
     }
-    let stored = get(db, registration.id)
-        .await?
-        .context("A stored registration disappeared")?;
+    // What was written is known here; reading it back would cost the hot path a round trip.
     Ok(Ok(Registered {
-        registration: stored,
+        registration,
         cancel_token: token,
     }))
 }
@@ -335,7 +340,7 @@ pub async fn rebalance(db: &Database, event_id: ObjectId) -> anyhow::Result<()> 
                     again = true;
                     break;
                 }
-                confirm(db, event_id, id).await?;
+                confirm(db, event_id, id, Utc::now()).await?;
                 again = true;
             }
         }
@@ -423,11 +428,17 @@ async fn take_place(
 
 /// Marks a registration that was just given a place CONFIRMED; if it was cancelled meanwhile,
 /// gives the place back (rebalancing hands it out).
-async fn confirm(db: &Database, event_id: ObjectId, id: ObjectId) -> anyhow::Result<()> {
-    if !mark(db, id).await? {
-        release(db, event_id, id).await?;
+async fn confirm(
+    db: &Database,
+    event_id: ObjectId,
+    id: ObjectId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    if mark(db, id, now).await? {
+        return Ok(true);
     }
-    Ok(())
+    release(db, event_id, id).await?;
+    Ok(false)
 }
 
 /// Hands the place of cancelled registration `from` straight to the oldest waiting
@@ -468,7 +479,7 @@ async fn hand_over(db: &Database, event_id: ObjectId, from: ObjectId) -> anyhow:
         if swapped.modified_count == 0 {
             continue;
         }
-        if mark(db, to).await? {
+        if mark(db, to, Utc::now()).await? {
             return Ok(true);
         }
         from = to;
@@ -479,8 +490,8 @@ async fn hand_over(db: &Database, event_id: ObjectId, from: ObjectId) -> anyhow:
 /// WAITLISTED → CONFIRMED for a registration that holds a place. `true` when it is CONFIRMED
 /// afterwards (a concurrent rebalance may have marked it first), `false` when it was
 /// cancelled meanwhile.
-async fn mark(db: &Database, id: ObjectId) -> anyhow::Result<bool> {
-    let now = bson::DateTime::from_chrono(Utc::now());
+async fn mark(db: &Database, id: ObjectId, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let now = bson::DateTime::from_chrono(now);
     let marked = collection(db)
         .update_one(
             doc! { "_id": id, "status": "WAITLISTED" },
