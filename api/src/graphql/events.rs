@@ -795,7 +795,7 @@ impl EventQuery {
                 .map(|(group, member)| GroupMembership {
                     thematic_group_id: ids::encode(Kind::ThematicGroup, group),
                     name: member.person.as_ref().map(|p| p.name.clone()),
-                    role: format!("{:?}", member.role).to_uppercase(),
+                    role: member.role.into(),
                 })
                 .collect(),
             erasures: data.erasures.into_iter().map(ErasureGql::from).collect(),
@@ -813,7 +813,7 @@ pub struct ExportedRegistration {
 pub struct GroupMembership {
     thematic_group_id: ID,
     name: Option<String>,
-    role: String,
+    role: super::cooperation::MemberRoleGql,
 }
 
 /// Everything the hub holds about one person, for a data-subject access request.
