@@ -52,6 +52,11 @@ async fn publish(api: &TestApi, key: &str, id: &str) -> Value {
     data["publishEvent"]["event"].clone()
 }
 
+const CANCEL_BY_TOKEN: &str = r#"mutation($t: String!) { cancelRegistration(input: { token: $t }) { registration { status } userErrors { code } } }"#;
+
+/// What anyone may see of an event's registrations.
+const SUMMARY: &str = r#"query($id: ID!) { event(id: $id) { registrationSummary { confirmed waitlisted remainingPlaces } } }"#;
+
 const REGISTER: &str = r#"mutation($input: RegisterForEventInput!) {
   registerForEvent(input: $input) {
     registration { id status name email dateOptionId consent { purpose givenAt } }
@@ -523,12 +528,7 @@ async fn fifty_simultaneous_registrations_for_ten_places() {
     assert_eq!(holders.len(), 10);
     let unique: HashSet<String> = holders.iter().map(ToString::to_string).collect();
     assert_eq!(unique.len(), 10, "no place given twice");
-    let summary = api
-        .data(
-            "query($id: ID!) { event(id: $id) { registrationSummary { confirmed waitlisted remainingPlaces } } }",
-            json!({ "id": id }),
-        )
-        .await;
+    let summary = api.data(SUMMARY, json!({ "id": id })).await;
     assert_eq!(
         summary["event"]["registrationSummary"],
         json!({ "confirmed": 10, "waitlisted": 40, "remainingPlaces": 0 })
@@ -556,10 +556,7 @@ async fn a_cancelled_place_goes_to_the_oldest_waiting_registration() {
         );
     }
     let cancel = api
-        .graphql(
-            "mutation($t: String!) { cancelRegistration(input: { token: $t }) { registration { status } userErrors { code } } }",
-            json!({ "t": tokens[0] }),
-        )
+        .graphql(CANCEL_BY_TOKEN, json!({ "t": tokens[0] }))
         .await;
     assert_eq!(
         cancel["data"]["cancelRegistration"]["registration"]["status"], "CANCELLED",
@@ -567,10 +564,7 @@ async fn a_cancelled_place_goes_to_the_oldest_waiting_registration() {
     );
     // The token works once.
     let again = api
-        .graphql(
-            "mutation($t: String!) { cancelRegistration(input: { token: $t }) { registration { status } userErrors { code } } }",
-            json!({ "t": tokens[0] }),
-        )
+        .graphql(CANCEL_BY_TOKEN, json!({ "t": tokens[0] }))
         .await;
     assert_eq!(
         again["data"]["cancelRegistration"]["userErrors"][0]["code"],
@@ -631,12 +625,7 @@ async fn a_cancelled_place_goes_to_the_oldest_waiting_registration() {
         )
         .await;
     assert_eq!(anon["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
-    let summary = api
-        .data(
-            "query($id: ID!) { event(id: $id) { registrationSummary { confirmed waitlisted remainingPlaces } } }",
-            json!({ "id": id }),
-        )
-        .await;
+    let summary = api.data(SUMMARY, json!({ "id": id })).await;
     assert_eq!(
         summary["event"]["registrationSummary"],
         json!({ "confirmed": 2, "waitlisted": 1, "remainingPlaces": 0 })
@@ -668,12 +657,7 @@ async fn one_email_holds_one_active_registration_even_when_sent_twice_at_once() 
         .as_str()
         .expect("token")
         .to_owned();
-    let cancelled = api
-        .graphql(
-            "mutation($t: String!) { cancelRegistration(input: { token: $t }) { registration { status } userErrors { code } } }",
-            json!({ "t": token }),
-        )
-        .await;
+    let cancelled = api.graphql(CANCEL_BY_TOKEN, json!({ "t": token })).await;
     assert_eq!(
         cancelled["data"]["cancelRegistration"]["registration"]["status"], "CANCELLED",
         "{cancelled}"
@@ -1001,10 +985,9 @@ async fn cancellations_amid_new_registrations_hand_places_to_the_oldest_waiting(
         .collect();
 
     // Six cancel while ten newcomers register, all at once.
-    let cancel = "mutation($t: String!) { cancelRegistration(input: { token: $t }) { registration { status } userErrors { code } } }";
     let cancels = futures::future::join_all(confirmed_tokens.iter().take(6).map(|t| {
         let api = &api;
-        async move { api.graphql(cancel, json!({ "t": t })).await }
+        async move { api.graphql(CANCEL_BY_TOKEN, json!({ "t": t })).await }
     }));
     let newcomers = futures::future::join_all((100..110).map(|n| {
         let (api, id) = (&api, id.clone());
