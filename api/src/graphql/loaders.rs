@@ -175,14 +175,9 @@ impl Loader<ObjectId> for EventsPresenting {
     type Error = LoadError;
 
     async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
-        let found = innohub_schema::event::store::presenting(
-            &self.0,
-            keys,
-            keys,
-            &innohub_schema::visibility::Visibility::Everything,
-        )
-        .await
-        .map_err(LoadError::from)?;
+        let found = innohub_schema::event::store::presenting(&self.0, keys, keys)
+            .await
+            .map_err(LoadError::from)?;
         let mut out: HashMap<ObjectId, Vec<Arc<Event>>> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for e in found.into_iter().map(Arc::new) {

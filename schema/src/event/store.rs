@@ -216,20 +216,19 @@ pub async fn fix_date(
     Ok(updated.ok_or_else(stale))
 }
 
-/// Events that present one of these innovations or materials, for "where was this shown".
+/// Events that present one of these innovations or materials, whoever may see them (callers
+/// check visibility), for "where was this shown".
 pub async fn presenting(
     db: &Database,
     innovation_ids: &[ObjectId],
     material_ids: &[ObjectId],
-    visibility: &Visibility,
 ) -> anyhow::Result<Vec<Event>> {
-    let mut f = visibility.filter();
-    f.insert(
-        "$and",
-        vec![doc! { "$or": [
+    find_many(
+        db,
+        doc! { "$or": [
             { "presented_innovation_ids": { "$in": innovation_ids } },
             { "material_ids": { "$in": material_ids } },
-        ] }],
-    );
-    find_many(db, f).await
+        ] },
+    )
+    .await
 }
