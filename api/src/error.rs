@@ -56,6 +56,19 @@ impl From<ApiError> for async_graphql::Error {
     }
 }
 
+/// The access module's refusals, as clients see them. `NotFound` names what was looked for and
+/// nothing else: the same answer whether the object is missing or hidden from this caller.
+impl From<innohub_schema::access::Denied> for ApiError {
+    fn from(d: innohub_schema::access::Denied) -> Self {
+        use innohub_schema::access::Denied;
+        match d {
+            Denied::Unauthenticated => Self::Unauthenticated,
+            Denied::Forbidden => Self::Forbidden,
+            Denied::NotFound(what) => Self::NotFound(what),
+        }
+    }
+}
+
 /// Turns any infrastructure error into a logged, opaque internal error.
 pub trait OrInternal<T> {
     fn or_internal(self) -> Result<T, ApiError>;

@@ -1,7 +1,7 @@
 //! Dissemination materials (handbooks, brochures, reports, competition documentation,
 //! presentations) and their files, which live in MongoDB GridFS next to the record.
 
-use anyhow::Context;
+use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Bson, Document, doc};
 use chrono::{DateTime, Utc};
@@ -11,11 +11,12 @@ use mongodb::{Collection, Database};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::store_error::StoreResult;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
 use crate::region::RegionCode;
 use crate::values::{LIST_MAX, TEXT_MAX, TITLE_MAX, optional_text, required_text};
-use crate::visibility::Visibility;
+use crate::access::Visibility;
 
 /// The GridFS bucket holding material files (`materials_files.files` / `.chunks`).
 const BUCKET: &str = "materials_files";
@@ -199,7 +200,7 @@ impl MaterialFilter {
     }
 }
 
-pub async fn insert(db: &Database, m: &Material) -> anyhow::Result<()> {
+pub async fn insert(db: &Database, m: &Material) -> StoreResult<()> {
     collection(db)
         .insert_one(m)
         .await
@@ -207,7 +208,7 @@ pub async fn insert(db: &Database, m: &Material) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn replace(db: &Database, m: &Material) -> anyhow::Result<()> {
+pub async fn replace(db: &Database, m: &Material) -> StoreResult<()> {
     collection(db)
         .replace_one(doc! { "_id": m.id }, m)
         .await
@@ -215,14 +216,14 @@ pub async fn replace(db: &Database, m: &Material) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Material>> {
+pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Material>> {
     collection(db)
         .find_one(doc! { "_id": id })
         .await
         .context("Failed to read the material")
 }
 
-pub async fn find_many(db: &Database, ids: &[ObjectId]) -> anyhow::Result<Vec<Material>> {
+pub async fn find_many(db: &Database, ids: &[ObjectId]) -> StoreResult<Vec<Material>> {
     collection(db)
         .find(doc! { "_id": { "$in": ids } })
         .await
@@ -236,7 +237,7 @@ pub async fn find_many(db: &Database, ids: &[ObjectId]) -> anyhow::Result<Vec<Ma
 pub async fn for_innovations(
     db: &Database,
     innovation_ids: &[ObjectId],
-) -> anyhow::Result<Vec<Material>> {
+) -> StoreResult<Vec<Material>> {
     collection(db)
         .find(doc! { "innovation_ids": { "$in": innovation_ids } })
         .sort(doc! { "_id": 1 })
@@ -255,7 +256,7 @@ pub async fn attach_file(
     filename: &str,
     content_type: &str,
     content: &[u8],
-) -> anyhow::Result<Option<Material>> {
+) -> StoreResult<Option<Material>> {
     let bucket = db.gridfs_bucket(
         GridFsBucketOptions::builder()
             .bucket_name(BUCKET.to_owned())
@@ -313,7 +314,7 @@ pub async fn attach_file(
 }
 
 /// The whole content of a stored file.
-pub async fn read_file(db: &Database, file: &StoredFile) -> anyhow::Result<Vec<u8>> {
+pub async fn read_file(db: &Database, file: &StoredFile) -> StoreResult<Vec<u8>> {
     let bucket = db.gridfs_bucket(
         GridFsBucketOptions::builder()
             .bucket_name(BUCKET.to_owned())

@@ -1,7 +1,7 @@
 //! Organizations: the regional centres, welfare units, local governments, NGOs and others that
 //! run projects, innovate, sign agreements and attend events.
 
-use anyhow::Context;
+use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Document, doc};
 use chrono::{DateTime, Utc};
@@ -9,6 +9,7 @@ use futures::TryStreamExt;
 use mongodb::Database;
 use serde::{Deserialize, Serialize};
 
+use crate::store_error::StoreResult;
 use crate::db::collections;
 use crate::error::{DomainError, FieldPath, Problems};
 use crate::region::RegionCode;
@@ -153,7 +154,7 @@ fn coll(db: &Database) -> mongodb::Collection<Organization> {
     db.collection(collections::ORGANIZATIONS)
 }
 
-pub async fn insert(db: &Database, org: &Organization) -> anyhow::Result<()> {
+pub async fn insert(db: &Database, org: &Organization) -> StoreResult<()> {
     coll(db)
         .insert_one(org)
         .await
@@ -161,7 +162,7 @@ pub async fn insert(db: &Database, org: &Organization) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn find_many(db: &Database, ids: &[ObjectId]) -> anyhow::Result<Vec<Organization>> {
+pub async fn find_many(db: &Database, ids: &[ObjectId]) -> StoreResult<Vec<Organization>> {
     coll(db)
         .find(doc! { "_id": { "$in": ids } })
         .await
@@ -183,7 +184,7 @@ pub fn filter(region: Option<RegionCode>, kind: Option<OrganizationKind>) -> Doc
     f
 }
 
-pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Organization>> {
+pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Organization>> {
     coll(db)
         .find_one(doc! { "_id": id })
         .await
@@ -191,7 +192,7 @@ pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Organizat
 }
 
 /// Replaces an organization's fields, keeping its id and creation time.
-pub async fn replace(db: &Database, org: &Organization) -> anyhow::Result<()> {
+pub async fn replace(db: &Database, org: &Organization) -> StoreResult<()> {
     coll(db)
         .replace_one(doc! { "_id": org.id }, org)
         .await

@@ -5,7 +5,7 @@
 //! documents are added between pages, unlike `skip`, which slows down with depth and repeats or
 //! skips items when the data moves.
 
-use anyhow::Context;
+use crate::store_error::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bson::oid::ObjectId;
@@ -13,6 +13,8 @@ use bson::{Bson, Document, doc};
 use futures::TryStreamExt;
 use mongodb::Collection;
 use serde::de::DeserializeOwned;
+
+use crate::store_error::StoreResult;
 
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -125,7 +127,7 @@ pub async fn fetch<T>(
     filter: Document,
     sort: Sort,
     window: &Window,
-) -> anyhow::Result<Page<T>>
+) -> StoreResult<Page<T>>
 where
     T: DeserializeOwned + Send + Sync,
 {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use anyhow::Context;
+use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Document, doc};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -13,6 +13,7 @@ use mongodb::{Collection, Database};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::store_error::StoreResult;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
 use crate::innovation::Status;
@@ -21,7 +22,7 @@ use crate::region::RegionCode;
 use crate::values::{
     LIST_MAX, NAME_MAX, Period, TEXT_MAX, TITLE_MAX, optional_text, required_text,
 };
-use crate::visibility::Visibility;
+use crate::access::Visibility;
 
 /// What a target measures, over the project's innovations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -304,7 +305,7 @@ pub fn collection(db: &Database) -> Collection<Project> {
     db.collection(collections::PROJECTS)
 }
 
-pub async fn insert(db: &Database, project: &Project) -> anyhow::Result<()> {
+pub async fn insert(db: &Database, project: &Project) -> StoreResult<()> {
     collection(db)
         .insert_one(project)
         .await
@@ -318,7 +319,7 @@ pub async fn replace(
     db: &Database,
     project: &Project,
     read_at: DateTime<Utc>,
-) -> anyhow::Result<Option<Project>> {
+) -> StoreResult<Option<Project>> {
     collection(db)
         .find_one_and_replace(
             doc! { "_id": project.id, "updated_at": bson::DateTime::from_chrono(read_at) },
@@ -329,14 +330,14 @@ pub async fn replace(
         .context("Failed to update the project")
 }
 
-pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Project>> {
+pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Project>> {
     collection(db)
         .find_one(doc! { "_id": id })
         .await
         .context("Failed to read the project")
 }
 
-pub async fn find_many(db: &Database, ids: &[ObjectId]) -> anyhow::Result<Vec<Project>> {
+pub async fn find_many(db: &Database, ids: &[ObjectId]) -> StoreResult<Vec<Project>> {
     collection(db)
         .find(doc! { "_id": { "$in": ids } })
         .await
@@ -358,7 +359,7 @@ pub fn filter(visibility: &Visibility, region: Option<RegionCode>) -> Document {
 pub async fn status_counts(
     db: &Database,
     ids: &[ObjectId],
-) -> anyhow::Result<HashMap<ObjectId, StatusCounts>> {
+) -> StoreResult<HashMap<ObjectId, StatusCounts>> {
     let rows: Vec<Document> = db
         .collection::<Document>(collections::INNOVATIONS)
         .aggregate([

@@ -1,39 +1,68 @@
-//! Checking that the records an input refers to exist. All references of one input are checked
-//! together, one query per collection, so a form shows every dangling one next to its field
-//! along with the input's other problems.
+//! Checking that the records an input refers to exist and that the caller may see them. All
+//! references of one input are checked together, one query per collection, so a form shows
+//! every dangling one next to its field along with the input's other problems.
+//!
+//! A reference to something the caller may not see (another region's unpublished project)
+//! answers exactly as one to nothing at all: an input can neither link to it nor probe for it.
 
 use std::collections::{HashMap, HashSet};
 
-use anyhow::Context;
+use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Document, doc};
 use futures::TryStreamExt;
 use mongodb::Database;
 
+use crate::access::{Guarded, Principal};
 use crate::error::{DomainError, ErrorCode, FieldPath};
+use crate::store_error::StoreResult;
 
-#[derive(Debug, Default)]
-pub struct References(Vec<(FieldPath, &'static str, ObjectId)>);
+struct Reference {
+    field: FieldPath,
+    collection: &'static str,
+    scope: fn(&Principal) -> Document,
+    id: ObjectId,
+}
+
+#[derive(Default)]
+pub struct References(Vec<Reference>);
+
+impl std::fmt::Debug for References {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|r| (r.collection, r.id)))
+            .finish()
+    }
+}
 
 impl References {
-    /// Notes that the input at `field` refers to `id` in `collection` (nothing when `None`).
-    pub fn add(&mut self, field: FieldPath, collection: &'static str, id: Option<ObjectId>) {
+    /// Notes that the input at `field` refers to the `T` with `id` (nothing when `None`).
+    pub fn add<T: Guarded>(&mut self, field: FieldPath, id: Option<ObjectId>) {
         if let Some(id) = id {
-            self.0.push((field, collection, id));
+            self.0.push(Reference {
+                field,
+                collection: T::COLLECTION,
+                scope: T::scope,
+                id,
+            });
         }
     }
 
-    /// A NOT_FOUND problem for each reference that points nowhere.
-    pub async fn missing(&self, db: &Database) -> anyhow::Result<Vec<DomainError>> {
-        let mut wanted: HashMap<&'static str, Vec<ObjectId>> = HashMap::new();
-        for (_, collection, id) in &self.0 {
-            wanted.entry(collection).or_default().push(*id);
+    /// A NOT_FOUND problem for each reference to nothing `who` may see.
+    pub async fn missing(&self, db: &Database, who: &Principal) -> StoreResult<Vec<DomainError>> {
+        let mut wanted: HashMap<&'static str, (Document, Vec<ObjectId>)> = HashMap::new();
+        for r in &self.0 {
+            wanted
+                .entry(r.collection)
+                .or_insert_with(|| ((r.scope)(who), Vec::new()))
+                .1
+                .push(r.id);
         }
         let mut found: HashSet<(&'static str, ObjectId)> = HashSet::new();
-        for (collection, ids) in wanted {
+        for (collection, (scope, ids)) in wanted {
             let docs: Vec<Document> = db
                 .collection::<Document>(collection)
-                .find(doc! { "_id": { "$in": ids } })
+                .find(doc! { "$and": [ { "_id": { "$in": ids } }, scope ] })
                 .projection(doc! { "_id": 1 })
                 .await
                 .with_context(|| format!("Failed to look up referenced {collection}"))?
@@ -49,10 +78,10 @@ impl References {
         Ok(self
             .0
             .iter()
-            .filter(|(_, collection, id)| !found.contains(&(*collection, *id)))
-            .map(|(field, _, _)| {
+            .filter(|r| !found.contains(&(r.collection, r.id)))
+            .map(|r| {
                 DomainError::new(
-                    field.clone(),
+                    r.field.clone(),
                     ErrorCode::NotFound,
                     "nothing with this id exists",
                 )

@@ -2,13 +2,14 @@
 //! holds. Computed by the worker (on request and on a schedule) and read by the api, so a
 //! dashboard query costs one document read instead of a scan.
 
-use anyhow::Context;
+use crate::store_error::Context;
 use bson::{Document, doc};
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use mongodb::Database;
 use serde::{Deserialize, Serialize};
 
+use crate::store_error::StoreResult;
 use crate::db::collections;
 
 /// The one statistics document; its `_id` is fixed because there is exactly one catalogue.
@@ -38,7 +39,7 @@ pub struct StatusCount {
 
 /// Counts everything afresh. Each count is exact at the moment it is taken; the figures are a
 /// snapshot, not a transaction, which is all a dashboard needs.
-pub async fn compute(db: &Database, job_run_id: Option<String>) -> anyhow::Result<Statistics> {
+pub async fn compute(db: &Database, job_run_id: Option<String>) -> StoreResult<Statistics> {
     let count = |name: &'static str| async move {
         db.collection::<Document>(name)
             .count_documents(doc! {})
@@ -79,7 +80,7 @@ pub async fn compute(db: &Database, job_run_id: Option<String>) -> anyhow::Resul
 }
 
 /// Replaces the stored statistics.
-pub async fn store(db: &Database, stats: &Statistics) -> anyhow::Result<()> {
+pub async fn store(db: &Database, stats: &Statistics) -> StoreResult<()> {
     db.collection::<Statistics>(collections::STATISTICS)
         .replace_one(doc! { "_id": &stats.id }, stats)
         .upsert(true)
@@ -89,7 +90,7 @@ pub async fn store(db: &Database, stats: &Statistics) -> anyhow::Result<()> {
 }
 
 /// The latest statistics, if the worker has computed any yet.
-pub async fn latest(db: &Database) -> anyhow::Result<Option<Statistics>> {
+pub async fn latest(db: &Database) -> StoreResult<Option<Statistics>> {
     db.collection::<Statistics>(collections::STATISTICS)
         .find_one(doc! { "_id": CATALOGUE_ID })
         .await
@@ -99,7 +100,7 @@ pub async fn latest(db: &Database) -> anyhow::Result<Option<Statistics>> {
 /// Follows the stored statistics: yields the new figures each time they are written.
 pub async fn watch(
     db: &Database,
-) -> anyhow::Result<impl futures::Stream<Item = anyhow::Result<Statistics>> + Send + use<>> {
+) -> StoreResult<impl futures::Stream<Item = anyhow::Result<Statistics>> + Send + use<>> {
     use futures::StreamExt;
     let stream = db
         .collection::<Statistics>(collections::STATISTICS)

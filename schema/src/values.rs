@@ -70,6 +70,11 @@ pub fn tags(values: &[String], field: FieldPath) -> Result<Vec<String>, DomainEr
 
 /// An e-mail address: one `@`, a dot in the domain, no spaces. Deliverability is the mail
 /// server's business; this catches typos.
+///
+/// Held in lower case, the one normal form of an address in the hub: the domain is
+/// case-insensitive by definition and mail systems treat the local part so in practice, so
+/// `Anna.Nowak@Example.pl` and `anna.nowak@example.pl` are one person — to a registration's
+/// one-per-address rule, to an export and to an erasure alike.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Email(String);
@@ -87,7 +92,7 @@ impl Email {
                     && !domain.ends_with('.')
             });
         if ok {
-            Ok(Self(v.to_owned()))
+            Ok(Self(v.to_lowercase()))
         } else {
             Err(DomainError::invalid(
                 field,
@@ -123,6 +128,23 @@ impl Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_is_held_in_lower_case() {
+        let typed = Email::parse(" Anna.Nowak@Example.PL ", FieldPath::none()).expect("valid");
+        assert_eq!(typed.as_str(), "anna.nowak@example.pl");
+        assert_eq!(
+            typed,
+            Email::parse("anna.nowak@example.pl", FieldPath::none()).expect("valid")
+        );
+    }
+
+    #[test]
+    fn a_typo_is_refused() {
+        for bad in ["anna", "anna@", "@example.pl", "anna@example", "an na@example.pl"] {
+            assert!(Email::parse(bad, FieldPath::none()).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn titles_are_trimmed_and_bounded() {

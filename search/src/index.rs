@@ -18,7 +18,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 
 use crate::analyzer::{POLISH, analyze, polish_analyzer};
 use crate::highlight::{Word, highlight_all, snippet};
-use crate::{DocKind, SearchDoc, SearchError, SearchHit, SearchPage, SearchQuery};
+use crate::{DocKind, Scope, SearchDoc, SearchError, SearchHit, SearchPage, SearchQuery};
 
 /// Indexing memory for the single writer thread; tantivy's floor is 15 MB. The whole
 /// catalogue (thousands of entries) fits in one buffer, so more would buy nothing.
@@ -111,8 +111,7 @@ impl SearchIndex {
             id: schema.add_text_field("id", STRING | STORED),
             kind: schema.add_text_field("kind", STRING | STORED),
             published: schema.add_bool_field("published", INDEXED),
-            // Indexed, not searched yet: ready for a region filter without a re-index
-            // format change.
+            // Filters a partner's search to its own region's unpublished entries.
             region: schema.add_text_field("region", STRING),
             title: schema.add_text_field("title", text(true)),
             body: schema.add_text_field("body", text(true)),
@@ -258,12 +257,23 @@ impl SearchIndex {
     fn filters(&self, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
         let fields = self.inner.fields;
         let mut clauses = Vec::new();
-        if !q.include_unpublished {
-            let published = TermQuery::new(
+        let published = || -> Box<dyn Query> {
+            Box::new(TermQuery::new(
                 Term::from_field_bool(fields.published, true),
                 IndexRecordOption::Basic,
-            );
-            clauses.push((Occur::Must, filter(Box::new(published))));
+            ))
+        };
+        match &q.scope {
+            Scope::Everything => {}
+            Scope::Published => clauses.push((Occur::Must, filter(published()))),
+            Scope::PublishedOrRegion(region) => {
+                let own: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(fields.region, region),
+                    IndexRecordOption::Basic,
+                ));
+                let either = BooleanQuery::new(vec![(Occur::Should, published()), (Occur::Should, own)]);
+                clauses.push((Occur::Must, filter(Box::new(either))));
+            }
         }
         if let Some(kinds) = q.kinds.as_ref().filter(|k| !k.is_empty()) {
             let any_kind: Vec<(Occur, Box<dyn Query>)> = kinds

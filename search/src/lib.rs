@@ -44,4 +44,4 @@ pub mod testdata;
 pub use doc::{DocKind, SearchDoc};
 pub use error::SearchError;
 pub use index::SearchIndex;
-pub use query::{SearchHit, SearchPage, SearchQuery};
+pub use query::{Scope, SearchHit, SearchPage, SearchQuery};

@@ -10,8 +10,8 @@ pub struct SearchQuery {
     pub text: String,
     /// Restrict to these kinds; `None` (or an empty list) means all kinds.
     pub kinds: Option<Vec<DocKind>>,
-    /// Also return unpublished entries (editors' view).
-    pub include_unpublished: bool,
+    /// Which entries the searcher may see; hits, `total` and paging count only those.
+    pub scope: Scope,
     /// Number of best hits to skip (paging). Past 100,000 no hits are returned.
     pub offset: usize,
     /// Maximum number of hits to return, capped at 1,000; 0 returns only `total`.
@@ -24,11 +24,23 @@ impl SearchQuery {
         SearchQuery {
             text: text.into(),
             kinds: None,
-            include_unpublished: false,
+            scope: Scope::Published,
             offset: 0,
             limit,
         }
     }
+}
+
+/// Which entries a search may return: the index's form of the hub's visibility rule, so a
+/// partner's `total` counts only what the partner may open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Published entries only.
+    Published,
+    /// Published entries, and unpublished ones of this region (its TERYT code).
+    PublishedOrRegion(String),
+    /// Everything (editors of every region).
+    Everything,
 }
 
 /// One page of results.

@@ -1,7 +1,7 @@
 //! Behaviour of the public API: matching, ranking, highlighting, updates, visibility,
 //! paging and hostile query text.
 
-use innohub_search::{DocKind, SearchDoc, SearchIndex, SearchPage, SearchQuery};
+use innohub_search::{DocKind, Scope, SearchDoc, SearchIndex, SearchPage, SearchQuery};
 
 fn doc(id: &str, title: &str, body: &str) -> SearchDoc {
     SearchDoc {
@@ -220,12 +220,35 @@ fn unpublished_hidden_unless_asked_for() {
     assert_eq!(ids(&search(&index, "teleopieka")), ["live"]);
 
     let mut q = SearchQuery::new("teleopieka", 10);
-    q.include_unpublished = true;
+    q.scope = Scope::Everything;
     let page = index.search(&q).unwrap();
     assert_eq!(page.total, 2);
     let mut found = ids(&page);
     found.sort_unstable();
     assert_eq!(found, ["draft", "live"]);
+}
+
+#[test]
+fn a_region_sees_its_own_drafts_and_no_other_regions() {
+    let draft = |id: &str, region: &str| {
+        let mut d = doc(id, "Teleopieka — szkic", "W przygotowaniu.");
+        d.published = false;
+        d.region = Some(region.into());
+        d
+    };
+    let index = index_of(vec![
+        draft("own", "24"),
+        draft("other", "12"),
+        doc("live", "Teleopieka", "Działa."),
+    ]);
+    let mut q = SearchQuery::new("teleopieka", 1);
+    q.scope = Scope::PublishedOrRegion("24".into());
+    let page = index.search(&q).unwrap();
+    assert_eq!(page.total, 2, "the total counts only what the region may see");
+    q.limit = 10;
+    let mut found = ids(&index.search(&q).unwrap());
+    found.sort_unstable();
+    assert_eq!(found, ["live", "own"]);
 }
 
 #[test]

@@ -112,5 +112,5 @@ fn hostname() -> String {
 pub async fn health(settings: &WorkerSettings) -> anyhow::Result<()> {
     let db = db::connect(&settings.core, "innohub-worker-health").await?;
     db::ping(&db).await.context("MongoDB did not answer")?;
-    JobQueue::new(&settings.core)?.ping().await
+    Ok(JobQueue::new(&settings.core)?.ping().await?)
 }

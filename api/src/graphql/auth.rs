@@ -1,10 +1,13 @@
-//! Who is asking, and the checks resolvers make before they act.
+//! Who is asking, and the access questions resolvers ask, answered by the one access module
+//! (`innohub_schema::access`) and worded as GraphQL errors.
 //!
-//! The HTTP layer resolves `Authorization: Bearer <key>` once per request into a
-//! [`Principal`] and puts it into the request's data; resolvers only ask it questions.
+//! The HTTP and WebSocket layers resolve the caller's key once per request into a
+//! [`Principal`] and put it into the request's data; resolvers only ask questions of it, in
+//! this order: [`allow`] (may this caller write at all / do this action), [`readable`] or
+//! [`editable`] for the object the input names.
 
 use async_graphql::Context;
-use innohub_schema::access::{Principal, Role};
+use innohub_schema::access::{self, Action, Edited, Guarded, Principal};
 use innohub_schema::region::RegionCode;
 
 use crate::error::ApiError;
@@ -14,38 +17,34 @@ pub fn principal<'a>(ctx: &Context<'a>) -> &'a Principal {
     ctx.data_opt::<Principal>().unwrap_or(&ANONYMOUS)
 }
 
-/// Any valid key: checked before input is even looked at, so anonymous callers learn nothing
-/// about validation rules.
-pub fn require_key(ctx: &Context<'_>) -> Result<(), ApiError> {
-    match principal(ctx) {
-        Principal::Anonymous => Err(ApiError::Unauthenticated),
-        _ => Ok(()),
-    }
+/// Whether the caller may do `action`.
+pub fn allow(ctx: &Context<'_>, action: Action) -> Result<(), ApiError> {
+    Ok(access::allow(principal(ctx), action)?)
 }
 
-/// Staff, admins, or (for content of their own region) partners.
-pub fn require_editor(ctx: &Context<'_>, region: Option<RegionCode>) -> Result<(), ApiError> {
-    let p = principal(ctx);
-    match p {
-        Principal::Anonymous => Err(ApiError::Unauthenticated),
-        _ if p.may_edit(region) => Ok(()),
-        _ => Err(ApiError::Forbidden),
-    }
+/// The object a lookup found, if the caller may see it; NOT_FOUND otherwise.
+pub fn readable<T: Guarded>(ctx: &Context<'_>, found: Option<T>) -> Result<T, ApiError> {
+    Ok(access::readable(principal(ctx), found)?)
 }
 
-/// Staff or admins.
-pub fn require_staff(ctx: &Context<'_>) -> Result<(), ApiError> {
-    match principal(ctx).role() {
-        None => Err(ApiError::Unauthenticated),
-        Some(Role::Admin | Role::Staff) => Ok(()),
-        Some(Role::Partner) => Err(ApiError::Forbidden),
-    }
+/// The object a lookup found, if the caller may see and change it: NOT_FOUND when hidden,
+/// then FORBIDDEN (or UNAUTHENTICATED) when only visible.
+pub fn editable<T: Guarded>(ctx: &Context<'_>, found: Option<T>) -> Result<T, ApiError> {
+    Ok(access::editable(principal(ctx), found)?)
 }
 
-pub fn require_admin(ctx: &Context<'_>) -> Result<(), ApiError> {
-    match principal(ctx).role() {
-        None => Err(ApiError::Unauthenticated),
-        Some(Role::Admin) => Ok(()),
-        Some(_) => Err(ApiError::Forbidden),
-    }
+/// Whether the caller may change `object` (asked again after an edit that may move it to
+/// another region).
+pub fn may_edit<T: Guarded>(ctx: &Context<'_>, object: &T) -> Result<(), ApiError> {
+    Ok(access::may_edit(principal(ctx), object)?)
+}
+
+/// Whether the caller may see `object`, for filtering relations and lists in hand.
+pub fn sees<T: Guarded>(ctx: &Context<'_>, object: &T) -> bool {
+    access::visible(principal(ctx), object).is_ok()
+}
+
+/// Whether the caller may create content that its region's editors will edit.
+pub fn may_create_in(ctx: &Context<'_>, region: Option<RegionCode>) -> Result<(), ApiError> {
+    allow(ctx, Action::Create(Edited::InRegion(region)))
 }

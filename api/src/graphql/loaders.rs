@@ -27,9 +27,9 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-impl From<anyhow::Error> for LoadError {
-    fn from(e: anyhow::Error) -> Self {
-        Self(Arc::new(e))
+impl From<innohub_schema::store_error::StoreError> for LoadError {
+    fn from(e: innohub_schema::store_error::StoreError) -> Self {
+        Self(Arc::new(e.into()))
     }
 }
 

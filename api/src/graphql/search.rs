@@ -15,7 +15,7 @@ use innohub_schema::access::Principal;
 use innohub_schema::innovation::store;
 use innohub_schema::material;
 use innohub_schema::page::Cursor;
-use innohub_schema::visibility::Visibility;
+use innohub_schema::access::Visibility;
 use innohub_search::{DocKind, SearchIndex, SearchQuery};
 use mongodb::Database;
 

@@ -146,7 +146,7 @@ impl StatisticsMutation {
         // The run is recorded: if the push fails, the worker's sweeper enqueues it later, so the
         // request still succeeds.
         if let Err(e) = queue.push(&run).await {
-            tracing::warn!(error = format!("{e:#}"), run_id = %run.id, "enqueue failed; left to the sweeper");
+            tracing::warn!(error = e.chain(), run_id = %run.id, "enqueue failed; left to the sweeper");
         }
         Ok(RefreshStatisticsPayload {
             job: Some(Job(run)),

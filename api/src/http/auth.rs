@@ -35,7 +35,7 @@ pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principa
         Ok(Some(p)) => Ok(p),
         Ok(None) => Err(unauthenticated("Unknown or revoked API key")),
         Err(e) => {
-            tracing::error!(error = format!("{e:#}"), "authentication failed");
+            tracing::error!(error = e.chain(), "authentication failed");
             let body = json!({
                 "errors": [{ "message": "Internal server error", "extensions": { "code": "INTERNAL_SERVER_ERROR" } }]
             });

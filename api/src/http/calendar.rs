@@ -16,7 +16,7 @@ use innohub_schema::event::store::{self, EventFilter};
 use innohub_schema::event::{Event, EventKind, ical, jsonld};
 use innohub_schema::organization;
 use innohub_schema::region::RegionCode;
-use innohub_schema::visibility::Visibility;
+use innohub_schema::access::Visibility;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -195,13 +195,8 @@ async fn visible(state: &AppState, who: &Principal, id: &str) -> Result<Event, R
     let oid = ids::decode(id, Kind::Event).map_err(|_| not_found())?;
     let event = store::get(&state.db, oid)
         .await
-        .map_err(|e| internal("calendar request", e))?
-        .ok_or_else(not_found)?;
-    if who.visibility().allows(event.published, event.region) {
-        Ok(event)
-    } else {
-        Err(not_found())
-    }
+        .map_err(|e| internal("calendar request", e))?;
+    access::readable(who, event).map_err(|_| not_found())
 }
 
 fn calendar_response(headers: &HeaderMap, body: String, filename: &str) -> Response {

@@ -123,7 +123,8 @@ fn unknown_token() -> Response {
 }
 
 /// The cause is logged; the registrant sees only that it failed.
-fn internal(e: anyhow::Error) -> Response {
+fn internal(e: impl Into<anyhow::Error>) -> Response {
+    let e: anyhow::Error = e.into();
     tracing::error!(error = format!("{e:#}"), "cancellation page failed");
     html(
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -6,29 +6,24 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use innohub_schema::access::Principal;
+use innohub_schema::access::{self, Action, Denied, Guarded, Principal};
 use innohub_schema::material::{self, Material};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::principal;
-use super::problem::{internal, problem};
+use super::problem::{denied, internal, problem};
 use crate::graphql::ids::{self, Kind};
 use crate::state::AppState;
 
-/// The material behind `id` if it exists and `who` may see it.
+/// The material behind `id` if it exists and `who` may see it; 404 otherwise.
 async fn visible(state: &AppState, who: &Principal, id: &str) -> Result<Material, Response> {
-    let not_found = || problem(StatusCode::NOT_FOUND, "NOT_FOUND", "Material not found");
-    let oid = ids::decode(id, Kind::Material).map_err(|_| not_found())?;
+    let oid = ids::decode(id, Kind::Material)
+        .map_err(|_| denied(Denied::NotFound(<Material as Guarded>::NAME)))?;
     let m = material::get(&state.db, oid)
         .await
-        .map_err(|e| internal("file request", e))?
-        .ok_or_else(not_found)?;
-    if who.visibility().allows(m.published, m.region) {
-        Ok(m)
-    } else {
-        Err(not_found())
-    }
+        .map_err(|e| internal("file request", e))?;
+    access::readable(who, m).map_err(denied)
 }
 
 #[derive(Deserialize)]
@@ -47,23 +42,15 @@ pub async fn upload(
         Ok(p) => p,
         Err(r) => return r,
     };
-    if who == Principal::Anonymous {
-        return problem(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            "Authentication required: send `Authorization: Bearer <api key>`",
-        );
+    if let Err(d) = access::allow(&who, Action::Write) {
+        return denied(d);
     }
     let m = match visible(&state, &who, &id).await {
         Ok(m) => m,
         Err(r) => return r,
     };
-    if !who.may_edit(m.region) {
-        return problem(
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            "Your API key does not allow this",
-        );
+    if let Err(d) = access::may_edit(&who, &m) {
+        return denied(d);
     }
     let filename = params.filename.trim();
     if filename.is_empty() || filename.chars().count() > 255 || filename.contains(['/', '\\', '\0'])

@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use innohub_schema::access::Denied;
 use serde_json::json;
 
 pub fn problem(status: StatusCode, code: &str, message: &str) -> Response {
@@ -14,11 +15,23 @@ pub fn problem(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 /// The cause is logged with `what` failed; the client learns only that it failed.
-pub fn internal(what: &str, e: anyhow::Error) -> Response {
+pub fn internal(what: &str, e: impl Into<anyhow::Error>) -> Response {
+    let e: anyhow::Error = e.into();
     tracing::error!(error = format!("{e:#}"), "{what} failed");
     problem(
         StatusCode::INTERNAL_SERVER_ERROR,
         "INTERNAL_SERVER_ERROR",
         "Internal server error",
     )
+}
+
+/// An access refusal, worded as the GraphQL errors word it (`crate::error::ApiError`).
+pub fn denied(d: Denied) -> Response {
+    let e = crate::error::ApiError::from(d);
+    let status = match d {
+        Denied::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Denied::Forbidden => StatusCode::FORBIDDEN,
+        Denied::NotFound(_) => StatusCode::NOT_FOUND,
+    };
+    problem(status, e.code(), &e.message())
 }

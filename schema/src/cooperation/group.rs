@@ -32,7 +32,7 @@ pub enum MemberRole {
 }
 
 /// A person in a group, on their own or representing an organization. Personal data: the api
-/// shows the e-mail and phone to staff only, and [`super::erase_person`] anonymises it.
+/// shows the e-mail and phone to staff only, and [`crate::personal_data::erase`] anonymises it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub name: String,
@@ -139,7 +139,7 @@ impl MemberFields {
                 let email = match person.email.as_deref().map(str::trim) {
                     None | Some("") => Some(None),
                     Some(e) => p
-                        .check(Email::parse(&e.to_lowercase(), at.child("email")))
+                        .check(Email::parse(e, at.child("email")))
                         .map(Some),
                 };
                 let phone = p.check(optional_text(

@@ -3,19 +3,16 @@
 //! in projects (seed 003: KOOPERACJE 3D).
 //!
 //! [`group`] and [`agreement`] hold the records and their rules, with no I/O; [`store`] keeps
-//! them in MongoDB and checks that what an input refers to exists; [`personal_data`] finds and
-//! erases the people named as group members; [`demo`] loads the seed documents' groups and
+//! them in MongoDB and checks that what an input refers to exists; [`demo`] loads the seed documents' groups and
 //! agreements. A group's meetings are events (`events.thematic_group_id`), and an agreement's
 //! signing ceremony is an event too: both live with the events, not here.
 
 pub mod agreement;
 pub mod demo;
 pub mod group;
-pub mod personal_data;
 pub mod store;
 
 pub use agreement::{AgreementFields, AgreementStatus, CooperationAgreement};
 pub use group::{
     GroupFields, Member, MemberFields, MemberRole, Person, PersonFields, ThematicGroup,
 };
-pub use personal_data::{erase_person, person_memberships};

@@ -7,7 +7,7 @@
 //! the document only if it still has the `updated_at` the caller read, so two editors changing
 //! the same group at once (say, both adding a member) cannot silently undo each other.
 
-use anyhow::Context;
+use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Document, doc};
 use chrono::{DateTime, Utc};
@@ -18,11 +18,15 @@ use serde::de::DeserializeOwned;
 
 use super::agreement::{AgreementFields, AgreementStatus, CooperationAgreement};
 use super::group::{GroupFields, Member, MemberFields, ThematicGroup};
+use crate::store_error::StoreResult;
 use crate::db::collections;
 use crate::error::{DomainError, FieldPath};
 use crate::references::References;
 use crate::region::RegionCode;
-use crate::visibility::Visibility;
+use crate::access::{Principal, Visibility};
+use crate::event::Event;
+use crate::organization::Organization;
+use crate::project::Project;
 
 /// A check that found nothing wrong gives the record, otherwise every problem.
 pub type Checked<T> = Result<T, Vec<DomainError>>;
@@ -43,10 +47,11 @@ pub fn changed_meanwhile(field: FieldPath) -> DomainError {
 /// Joins a record's own problems with its dangling references.
 async fn with_references<T>(
     db: &Database,
+    who: &Principal,
     checked: Checked<T>,
     refs: References,
-) -> anyhow::Result<Checked<T>> {
-    let missing = refs.missing(db).await?;
+) -> StoreResult<Checked<T>> {
+    let missing = refs.missing(db, who).await?;
     Ok(match checked {
         Ok(v) if missing.is_empty() => Ok(v),
         Ok(_) => Err(missing),
@@ -58,9 +63,8 @@ async fn with_references<T>(
 }
 
 fn project_ref(refs: &mut References, project_id: Option<Option<ObjectId>>) {
-    refs.add(
+    refs.add::<Project>(
         FieldPath::input("project"),
-        collections::PROJECTS,
         project_id.flatten(),
     );
 }
@@ -68,89 +72,88 @@ fn project_ref(refs: &mut References, project_id: Option<Option<ObjectId>>) {
 /// A new group, checked, with its first members.
 pub async fn new_group(
     db: &Database,
+    who: &Principal,
     fields: GroupFields,
     members: Vec<MemberFields>,
-) -> anyhow::Result<Checked<ThematicGroup>> {
+) -> StoreResult<Checked<ThematicGroup>> {
     let mut refs = References::default();
-    refs.add(
+    refs.add::<Organization>(
         FieldPath::input("convener"),
-        collections::ORGANIZATIONS,
         fields.convener_id,
     );
     project_ref(&mut refs, fields.project_id);
     for (i, m) in members.iter().enumerate() {
-        refs.add(
+        refs.add::<Organization>(
             FieldPath::input("members").index(i).child("organization"),
-            collections::ORGANIZATIONS,
             m.organization_id,
         );
     }
-    with_references(db, ThematicGroup::create(fields, members), refs).await
+    with_references(db, who, ThematicGroup::create(fields, members), refs).await
 }
 
 /// `current` with `fields` applied, checked.
 pub async fn changed_group(
     db: &Database,
+    who: &Principal,
     current: &ThematicGroup,
     fields: GroupFields,
-) -> anyhow::Result<Checked<ThematicGroup>> {
+) -> StoreResult<Checked<ThematicGroup>> {
     let mut refs = References::default();
-    refs.add(
+    refs.add::<Organization>(
         FieldPath::input("convener"),
-        collections::ORGANIZATIONS,
         fields.convener_id,
     );
     project_ref(&mut refs, fields.project_id);
-    with_references(db, current.update(fields), refs).await
+    with_references(db, who, current.update(fields), refs).await
 }
 
 /// `current` with one more member, checked; and that member.
 pub async fn group_with_member(
     db: &Database,
+    who: &Principal,
     current: &ThematicGroup,
     fields: MemberFields,
-) -> anyhow::Result<Checked<(ThematicGroup, Member)>> {
+) -> StoreResult<Checked<(ThematicGroup, Member)>> {
     let mut refs = References::default();
-    refs.add(
+    refs.add::<Organization>(
         FieldPath::input("organization"),
-        collections::ORGANIZATIONS,
         fields.organization_id,
     );
-    with_references(db, current.add_member(fields), refs).await
+    with_references(db, who, current.add_member(fields), refs).await
 }
 
 /// A new agreement, checked.
 pub async fn new_agreement(
     db: &Database,
+    who: &Principal,
     fields: AgreementFields,
-) -> anyhow::Result<Checked<CooperationAgreement>> {
+) -> StoreResult<Checked<CooperationAgreement>> {
     let refs = agreement_refs(&fields);
-    with_references(db, CooperationAgreement::create(fields), refs).await
+    with_references(db, who, CooperationAgreement::create(fields), refs).await
 }
 
 /// `current` with `fields` applied, checked.
 pub async fn changed_agreement(
     db: &Database,
+    who: &Principal,
     current: &CooperationAgreement,
     fields: AgreementFields,
-) -> anyhow::Result<Checked<CooperationAgreement>> {
+) -> StoreResult<Checked<CooperationAgreement>> {
     let refs = agreement_refs(&fields);
-    with_references(db, current.update(fields), refs).await
+    with_references(db, who, current.update(fields), refs).await
 }
 
 fn agreement_refs(fields: &AgreementFields) -> References {
     let mut refs = References::default();
     for (i, id) in fields.party_ids.iter().flatten().enumerate() {
-        refs.add(
+        refs.add::<Organization>(
             FieldPath::input("parties").index(i),
-            collections::ORGANIZATIONS,
             Some(*id),
         );
     }
     project_ref(&mut refs, fields.project_id);
-    refs.add(
+    refs.add::<Event>(
         FieldPath::input("signingEvent"),
-        collections::EVENTS,
         fields.signing_event_id.flatten(),
     );
     refs
@@ -159,7 +162,7 @@ fn agreement_refs(fields: &AgreementFields) -> References {
 async fn insert<T: Serialize + Send + Sync>(
     coll: &Collection<T>,
     record: &T,
-) -> anyhow::Result<()> {
+) -> StoreResult<()> {
     coll.insert_one(record)
         .await
         .with_context(|| format!("Failed to insert into {}", coll.name()))?;
@@ -169,7 +172,7 @@ async fn insert<T: Serialize + Send + Sync>(
 async fn get<T: DeserializeOwned + Send + Sync>(
     coll: &Collection<T>,
     id: ObjectId,
-) -> anyhow::Result<Option<T>> {
+) -> StoreResult<Option<T>> {
     coll.find_one(doc! { "_id": id })
         .await
         .with_context(|| format!("Failed to read from {}", coll.name()))
@@ -182,7 +185,7 @@ async fn replace<T: Serialize + DeserializeOwned + Send + Sync>(
     id: ObjectId,
     record: &T,
     read_at: DateTime<Utc>,
-) -> anyhow::Result<Option<T>> {
+) -> StoreResult<Option<T>> {
     coll.find_one_and_replace(
         doc! { "_id": id, "updated_at": bson::DateTime::from_chrono(read_at) },
         record,
@@ -192,11 +195,11 @@ async fn replace<T: Serialize + DeserializeOwned + Send + Sync>(
     .with_context(|| format!("Failed to update {}", coll.name()))
 }
 
-pub async fn insert_group(db: &Database, group: &ThematicGroup) -> anyhow::Result<()> {
+pub async fn insert_group(db: &Database, group: &ThematicGroup) -> StoreResult<()> {
     insert(&groups(db), group).await
 }
 
-pub async fn get_group(db: &Database, id: ObjectId) -> anyhow::Result<Option<ThematicGroup>> {
+pub async fn get_group(db: &Database, id: ObjectId) -> StoreResult<Option<ThematicGroup>> {
     get(&groups(db), id).await
 }
 
@@ -204,21 +207,21 @@ pub async fn replace_group(
     db: &Database,
     group: &ThematicGroup,
     read_at: DateTime<Utc>,
-) -> anyhow::Result<Option<ThematicGroup>> {
+) -> StoreResult<Option<ThematicGroup>> {
     replace(&groups(db), group.id, group, read_at).await
 }
 
 pub async fn insert_agreement(
     db: &Database,
     agreement: &CooperationAgreement,
-) -> anyhow::Result<()> {
+) -> StoreResult<()> {
     insert(&agreements(db), agreement).await
 }
 
 pub async fn get_agreement(
     db: &Database,
     id: ObjectId,
-) -> anyhow::Result<Option<CooperationAgreement>> {
+) -> StoreResult<Option<CooperationAgreement>> {
     get(&agreements(db), id).await
 }
 
@@ -226,7 +229,7 @@ pub async fn replace_agreement(
     db: &Database,
     agreement: &CooperationAgreement,
     read_at: DateTime<Utc>,
-) -> anyhow::Result<Option<CooperationAgreement>> {
+) -> StoreResult<Option<CooperationAgreement>> {
     replace(&agreements(db), agreement.id, agreement, read_at).await
 }
 

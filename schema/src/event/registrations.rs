@@ -20,7 +20,7 @@
 //! deletes the claim. A claim left behind by a crash (its registration missing or cancelled)
 //! is taken over by the next registration for that address.
 
-use anyhow::Context;
+use crate::store_error::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bson::oid::ObjectId;
@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Consent, Event, Registration, RegistrationStatus};
 use super::registration::check;
+use crate::store_error::StoreResult;
 use crate::access::hash;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
@@ -44,8 +45,6 @@ use crate::values::{Email, NAME_MAX, optional_text, required_text};
 pub const CONSENT_PURPOSE: &str = "Przetwarzanie danych osobowych w celu rejestracji na wydarzenie, \
 organizacji udziału i kontaktu w jego sprawie (art. 6 ust. 1 lit. a RODO).";
 
-/// The name an erased registration keeps.
-pub const ERASED_NAME: &str = "[usunięto]";
 
 pub fn collection(db: &Database) -> Collection<Registration> {
     db.collection(collections::REGISTRATIONS)
@@ -74,10 +73,6 @@ pub struct Registered {
     pub cancel_token: String,
 }
 
-fn email_key(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
 /// Checks the input against the event and its rules; every problem at its field.
 pub fn parse(
     event: &Event,
@@ -96,10 +91,7 @@ pub fn parse(
         FieldPath::input("name"),
         NAME_MAX,
     ));
-    let email = p.check(Email::parse(
-        &email_key(&input.email),
-        FieldPath::input("email"),
-    ));
+    let email = p.check(Email::parse(&input.email, FieldPath::input("email")));
     let phone = p
         .check(optional_text(
             input.phone.as_deref(),
@@ -208,7 +200,7 @@ pub async fn register(
     db: &Database,
     event: &Event,
     input: NewRegistration,
-) -> anyhow::Result<Result<Registered, Vec<DomainError>>> {
+) -> StoreResult<Result<Registered, Vec<DomainError>>> {
     // Millisecond precision, as MongoDB keeps times, so the answer equals what is stored.
     let now = bson::DateTime::now().to_chrono();
     let (registration, token) = match parse(event, input, now) {
@@ -252,7 +244,7 @@ fn claims(db: &Database) -> Collection<Document> {
 
 /// Claims an address for an event on behalf of registration `id`; `false` when an active
 /// registration holds it.
-async fn claim_address(db: &Database, key: &str, id: ObjectId) -> anyhow::Result<bool> {
+async fn claim_address(db: &Database, key: &str, id: ObjectId) -> StoreResult<bool> {
     // Two rounds: the second after clearing a claim whose registration no longer holds it.
     for _ in 0..2 {
         let claim = doc! { "_id": key, "registration_id": id, "at": bson::DateTime::now() };
@@ -303,7 +295,8 @@ async fn claim_address(db: &Database, key: &str, id: ObjectId) -> anyhow::Result
     Ok(false)
 }
 
-async fn release_claim(db: &Database, id: ObjectId) -> anyhow::Result<()> {
+/// Lets the address register for the event again (a cancellation or an erasure).
+pub(crate) async fn release_claim(db: &Database, id: ObjectId) -> StoreResult<()> {
     claims(db)
         .delete_many(doc! { "registration_id": id })
         .await
@@ -311,7 +304,7 @@ async fn release_claim(db: &Database, id: ObjectId) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Registration>> {
+pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Registration>> {
     collection(db)
         .find_one(doc! { "_id": id })
         .await
@@ -321,7 +314,7 @@ pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Registrat
 /// Gives free places to the oldest waiting registrations, releases places still held by
 /// cancelled ones, and marks every place-holder CONFIRMED. Safe to run any number of times, at
 /// once, from any process.
-pub async fn rebalance(db: &Database, event_id: ObjectId) -> anyhow::Result<()> {
+pub async fn rebalance(db: &Database, event_id: ObjectId) -> StoreResult<()> {
     // Each pass either makes progress or ends; the bound only guards against a bug looping.
     for _ in 0..64 {
         let Some(event) = seats(db, event_id).await? else {
@@ -352,7 +345,7 @@ pub async fn rebalance(db: &Database, event_id: ObjectId) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn seats(db: &Database, event_id: ObjectId) -> anyhow::Result<Option<Seats>> {
+async fn seats(db: &Database, event_id: ObjectId) -> StoreResult<Option<Seats>> {
     Ok(events(db)
         .clone_with_type::<Document>()
         .find_one(doc! { "_id": event_id })
@@ -368,7 +361,7 @@ async fn waiting(
     event_id: ObjectId,
     placed: &[ObjectId],
     limit: i64,
-) -> anyhow::Result<Vec<ObjectId>> {
+) -> StoreResult<Vec<ObjectId>> {
     Ok(collection(db)
         .clone_with_type::<Document>()
         .find(doc! {
@@ -405,7 +398,7 @@ async fn take_place(
     event_id: ObjectId,
     capacity: Option<u32>,
     id: ObjectId,
-) -> anyhow::Result<bool> {
+) -> StoreResult<bool> {
     let mut filter = doc! { "_id": event_id, "confirmed": { "$ne": id } };
     match capacity {
         Some(c) => {
@@ -433,7 +426,7 @@ async fn confirm(
     event_id: ObjectId,
     id: ObjectId,
     now: DateTime<Utc>,
-) -> anyhow::Result<bool> {
+) -> StoreResult<bool> {
     if mark(db, id, now).await? {
         return Ok(true);
     }
@@ -444,7 +437,7 @@ async fn confirm(
 /// Hands the place of cancelled registration `from` straight to the oldest waiting
 /// registration, in one update, so the place is never free for a newcomer to take. Returns
 /// whether `from` held a place (handed over or, with nobody waiting, released).
-async fn hand_over(db: &Database, event_id: ObjectId, from: ObjectId) -> anyhow::Result<bool> {
+async fn hand_over(db: &Database, event_id: ObjectId, from: ObjectId) -> StoreResult<bool> {
     let mut from = from;
     // Each round either hands the place over, passes it on from a registration cancelled a
     // moment ago, or retries after another cancellation handed its place to the same person;
@@ -490,7 +483,7 @@ async fn hand_over(db: &Database, event_id: ObjectId, from: ObjectId) -> anyhow:
 /// WAITLISTED → CONFIRMED for a registration that holds a place. `true` when it is CONFIRMED
 /// afterwards (a concurrent rebalance may have marked it first), `false` when it was
 /// cancelled meanwhile.
-async fn mark(db: &Database, id: ObjectId, now: DateTime<Utc>) -> anyhow::Result<bool> {
+async fn mark(db: &Database, id: ObjectId, now: DateTime<Utc>) -> StoreResult<bool> {
     let now = bson::DateTime::from_chrono(now);
     let marked = collection(db)
         .update_one(
@@ -509,7 +502,7 @@ async fn mark(db: &Database, id: ObjectId, now: DateTime<Utc>) -> anyhow::Result
     Ok(confirmed > 0)
 }
 
-async fn release(db: &Database, event_id: ObjectId, id: ObjectId) -> anyhow::Result<bool> {
+async fn release(db: &Database, event_id: ObjectId, id: ObjectId) -> StoreResult<bool> {
     let r = events(db)
         .update_one(
             doc! { "_id": event_id, "confirmed": id },
@@ -524,7 +517,7 @@ async fn release_cancelled(
     db: &Database,
     event_id: ObjectId,
     confirmed: &[ObjectId],
-) -> anyhow::Result<bool> {
+) -> StoreResult<bool> {
     if confirmed.is_empty() {
         return Ok(false);
     }
@@ -546,7 +539,7 @@ async fn release_cancelled(
     Ok(changed)
 }
 
-async fn mark_confirmed(db: &Database, confirmed: &[ObjectId]) -> anyhow::Result<()> {
+async fn mark_confirmed(db: &Database, confirmed: &[ObjectId]) -> StoreResult<()> {
     if confirmed.is_empty() {
         return Ok(());
     }
@@ -563,7 +556,7 @@ async fn mark_confirmed(db: &Database, confirmed: &[ObjectId]) -> anyhow::Result
 
 /// Cancels a registration found by `filter` (by id, or by the hash of its token), frees its
 /// place and promotes the oldest waiting registration. `None` when nothing matched.
-async fn cancel_where(db: &Database, filter: Document) -> anyhow::Result<Option<Registration>> {
+async fn cancel_where(db: &Database, filter: Document) -> StoreResult<Option<Registration>> {
     let now = Utc::now();
     let mut filter = filter;
     filter.insert("status", doc! { "$ne": "CANCELLED" });
@@ -598,7 +591,7 @@ async fn cancel_where(db: &Database, filter: Document) -> anyhow::Result<Option<
 }
 
 /// Self-service cancellation with the secret from the registration's link.
-pub async fn cancel_by_token(db: &Database, token: &str) -> anyhow::Result<Option<Registration>> {
+pub async fn cancel_by_token(db: &Database, token: &str) -> StoreResult<Option<Registration>> {
     if token.is_empty() || token.len() > 100 {
         return Ok(None);
     }
@@ -606,12 +599,12 @@ pub async fn cancel_by_token(db: &Database, token: &str) -> anyhow::Result<Optio
 }
 
 /// Cancellation by staff.
-pub async fn cancel_by_id(db: &Database, id: ObjectId) -> anyhow::Result<Option<Registration>> {
+pub async fn cancel_by_id(db: &Database, id: ObjectId) -> StoreResult<Option<Registration>> {
     cancel_where(db, doc! { "_id": id }).await
 }
 
 /// A registration by the hash of its token, for the cancellation page.
-pub async fn by_token(db: &Database, token: &str) -> anyhow::Result<Option<Registration>> {
+pub async fn by_token(db: &Database, token: &str) -> StoreResult<Option<Registration>> {
     if token.is_empty() || token.len() > 100 {
         return Ok(None);
     }
@@ -635,7 +628,7 @@ pub struct Counts {
 pub async fn counts(
     db: &Database,
     event_ids: &[ObjectId],
-) -> anyhow::Result<Vec<(ObjectId, Counts)>> {
+) -> StoreResult<Vec<(ObjectId, Counts)>> {
     let pipeline = vec![
         doc! { "$match": { "event_id": { "$in": event_ids } } },
         doc! { "$group": {
@@ -689,7 +682,7 @@ pub async fn counts(
 }
 
 /// Whether anyone has registered (in any status); proposed dates are then fixed.
-pub async fn any_for(db: &Database, event_id: ObjectId) -> anyhow::Result<bool> {
+pub async fn any_for(db: &Database, event_id: ObjectId) -> StoreResult<bool> {
     let n = collection(db)
         .count_documents(doc! { "event_id": event_id })
         .await
@@ -697,157 +690,9 @@ pub async fn any_for(db: &Database, event_id: ObjectId) -> anyhow::Result<bool> 
     Ok(n > 0)
 }
 
-/// Who asked for a person's data to be erased, and when: the record the law expects, holding a
-/// hash of the address rather than the address.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Erasure {
-    #[serde(rename = "_id")]
-    pub id: ObjectId,
-    pub email_sha256: String,
-    pub requested_by: String,
-    #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
-    pub at: DateTime<Utc>,
-    pub registrations: u64,
-    pub contacts: u64,
-    #[serde(default)]
-    pub group_members: u64,
-}
-
-pub fn erasures(db: &Database) -> Collection<Erasure> {
-    db.collection(collections::ERASURES)
-}
-
-/// Anonymises everything held about the person with this e-mail address: their registrations
-/// (which keep their place and status, so counts stay true, but lose name, address, phone and
-/// organization) and contact points naming them. Records the erasure.
-pub async fn erase(db: &Database, email: &Email, actor: &str) -> anyhow::Result<Erasure> {
-    let address = email_key(email.as_str());
-    let now = bson::DateTime::from_chrono(Utc::now());
-    // One by one, releasing each registration's claim on the address; a person has few.
-    let ids: Vec<Document> = collection(db)
-        .clone_with_type::<Document>()
-        .find(doc! { "email": &address })
-        .projection(doc! { "_id": 1 })
-        .await
-        .context("Failed to find the person's registrations")?
-        .try_collect()
-        .await
-        .context("Failed to find the person's registrations")?;
-    let mut registrations = 0;
-    for d in ids {
-        let Ok(id) = d.get_object_id("_id") else {
-            continue;
-        };
-        let r = collection(db)
-            .update_one(
-                doc! { "_id": id },
-                doc! { "$set": {
-                    "name": ERASED_NAME,
-                    "email": bson::Bson::Null,
-                    "phone": bson::Bson::Null,
-                    "organization": bson::Bson::Null,
-                    "erased_at": now,
-                    "updated_at": now,
-                } },
-            )
-            .await
-            .context("Failed to erase a registration")?;
-        release_claim(db, id).await?;
-        registrations += r.modified_count;
-    }
-    let mut contacts = 0;
-    for coll in [collections::EVENTS, collections::ORGANIZATIONS] {
-        let r = db
-            .collection::<Document>(coll)
-            .update_many(
-                doc! { "contact.email": &address },
-                doc! { "$set": {
-                    "contact.name": bson::Bson::Null,
-                    "contact.email": bson::Bson::Null,
-                    "contact.phone": bson::Bson::Null,
-                } },
-            )
-            .await
-            .context("Failed to erase contact points")?;
-        contacts += r.modified_count;
-    }
-    let group_members = crate::cooperation::erase_person(db, email).await?;
-    let erasure = Erasure {
-        id: ObjectId::new(),
-        email_sha256: hash(&address),
-        requested_by: actor.to_owned(),
-        at: Utc::now(),
-        registrations,
-        contacts,
-        group_members,
-    };
-    erasures(db)
-        .insert_one(&erasure)
-        .await
-        .context("Failed to record the erasure")?;
-    Ok(erasure)
-}
-
-/// Everything held about the person with this e-mail address.
-#[derive(Debug, Clone, Default)]
-pub struct PersonalData {
-    pub registrations: Vec<Registration>,
-    /// Events whose contact point is this person.
-    pub event_contacts: Vec<ObjectId>,
-    /// Organizations whose contact point is this person.
-    pub organization_contacts: Vec<ObjectId>,
-    pub erasures: Vec<Erasure>,
-}
-
-pub async fn export(db: &Database, email: &Email) -> anyhow::Result<PersonalData> {
-    let address = email_key(email.as_str());
-    let registrations = collection(db)
-        .find(doc! { "email": &address })
-        .sort(doc! { "created_at": 1 })
-        .await
-        .context("Failed to find the person's registrations")?
-        .try_collect()
-        .await
-        .context("Failed to read the person's registrations")?;
-    let ids_with_contact = |coll: &'static str| {
-        let address = address.clone();
-        async move {
-            let docs: Vec<Document> = db
-                .collection::<Document>(coll)
-                .find(doc! { "contact.email": &address })
-                .projection(doc! { "_id": 1 })
-                .await
-                .context("Failed to find contact points")?
-                .try_collect()
-                .await
-                .context("Failed to read contact points")?;
-            anyhow::Ok(
-                docs.into_iter()
-                    .filter_map(|d| d.get_object_id("_id").ok())
-                    .collect::<Vec<_>>(),
-            )
-        }
-    };
-    let event_contacts = ids_with_contact(collections::EVENTS).await?;
-    let organization_contacts = ids_with_contact(collections::ORGANIZATIONS).await?;
-    let erasures = erasures(db)
-        .find(doc! { "email_sha256": hash(&address) })
-        .await
-        .context("Failed to read erasures")?
-        .try_collect()
-        .await
-        .context("Failed to read erasures")?;
-    Ok(PersonalData {
-        registrations,
-        event_contacts,
-        organization_contacts,
-        erasures,
-    })
-}
-
 /// Finishes place assignments that a crash cut short: rebalances every event with waiting
 /// registrations (at most `limit` per call). The worker's sweeper runs it.
-pub async fn settle(db: &Database, limit: usize) -> anyhow::Result<usize> {
+pub async fn settle(db: &Database, limit: usize) -> StoreResult<usize> {
     let waiting: Vec<ObjectId> = collection(db)
         .distinct("event_id", doc! { "status": "WAITLISTED" })
         .await

@@ -5,7 +5,7 @@
 //! (`confirmed`, `confirmed_count`) are never part of an edit: only
 //! [`super::registrations`] moves them, with single-document conditional updates.
 
-use anyhow::Context;
+use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Bson, Document, doc};
 use chrono::{DateTime, Utc};
@@ -15,10 +15,11 @@ use mongodb::{Collection, Database};
 
 use super::model::Event;
 use super::{EventKind, EventStatus};
+use crate::store_error::StoreResult;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath};
 use crate::region::RegionCode;
-use crate::visibility::Visibility;
+use crate::access::Visibility;
 
 pub fn collection(db: &Database) -> Collection<Event> {
     db.collection(collections::EVENTS)
@@ -81,7 +82,7 @@ impl EventFilter {
     }
 }
 
-pub async fn insert(db: &Database, event: &Event) -> anyhow::Result<()> {
+pub async fn insert(db: &Database, event: &Event) -> StoreResult<()> {
     collection(db)
         .insert_one(event)
         .await
@@ -89,14 +90,14 @@ pub async fn insert(db: &Database, event: &Event) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Event>> {
+pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Event>> {
     collection(db)
         .find_one(doc! { "_id": id })
         .await
         .context("Failed to read the event")
 }
 
-pub async fn find_many(db: &Database, filter: Document) -> anyhow::Result<Vec<Event>> {
+pub async fn find_many(db: &Database, filter: Document) -> StoreResult<Vec<Event>> {
     collection(db)
         .find(filter)
         .sort(doc! { "starts_at": 1, "_id": 1 })
@@ -120,7 +121,7 @@ pub async fn save_content(
     db: &Database,
     event: &Event,
     seen: DateTime<Utc>,
-) -> anyhow::Result<Result<Event, DomainError>> {
+) -> StoreResult<Result<Event, DomainError>> {
     let mut set = bson::to_document(event).context("Failed to encode the event")?;
     for key in [
         "_id",
@@ -148,7 +149,7 @@ pub async fn transition(
     id: ObjectId,
     next: EventStatus,
     reason: Option<String>,
-) -> anyhow::Result<Result<Event, DomainError>> {
+) -> StoreResult<Result<Event, DomainError>> {
     let Some(current) = get(db, id).await? else {
         return Ok(Err(DomainError::new(
             FieldPath::input("id"),
@@ -191,7 +192,7 @@ pub async fn fix_date(
     db: &Database,
     event: &Event,
     option_id: ObjectId,
-) -> anyhow::Result<Result<Event, DomainError>> {
+) -> StoreResult<Result<Event, DomainError>> {
     let Some(option) = event.option(option_id) else {
         return Ok(Err(DomainError::new(
             FieldPath::input("dateOptionId"),
@@ -222,7 +223,7 @@ pub async fn presenting(
     db: &Database,
     innovation_ids: &[ObjectId],
     material_ids: &[ObjectId],
-) -> anyhow::Result<Vec<Event>> {
+) -> StoreResult<Vec<Event>> {
     find_many(
         db,
         doc! { "$or": [

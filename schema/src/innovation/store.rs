@@ -2,7 +2,7 @@
 //! saw, so two staff members moving the same innovation at once cannot both succeed, and the
 //! history entry is pushed in the same single-document update as the status it records.
 
-use anyhow::Context;
+use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Bson, Document, doc};
 use chrono::{DateTime, Utc};
@@ -13,10 +13,11 @@ use mongodb::{Collection, Database};
 use super::Status;
 use super::input::InnovationChanges;
 use super::model::{Evaluation, Innovation, TargetGroup, Transition};
+use crate::store_error::StoreResult;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath};
 use crate::region::RegionCode;
-use crate::visibility::Visibility;
+use crate::access::Visibility;
 
 pub fn collection(db: &Database) -> Collection<Innovation> {
     db.collection(collections::INNOVATIONS)
@@ -68,7 +69,7 @@ impl InnovationFilter {
     }
 }
 
-pub async fn insert(db: &Database, innovation: &Innovation) -> anyhow::Result<()> {
+pub async fn insert(db: &Database, innovation: &Innovation) -> StoreResult<()> {
     collection(db)
         .insert_one(innovation)
         .await
@@ -76,14 +77,14 @@ pub async fn insert(db: &Database, innovation: &Innovation) -> anyhow::Result<()
     Ok(())
 }
 
-pub async fn get(db: &Database, id: ObjectId) -> anyhow::Result<Option<Innovation>> {
+pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Innovation>> {
     collection(db)
         .find_one(doc! { "_id": id })
         .await
         .context("Failed to read the innovation")
 }
 
-pub async fn find_many(db: &Database, ids: &[ObjectId]) -> anyhow::Result<Vec<Innovation>> {
+pub async fn find_many(db: &Database, ids: &[ObjectId]) -> StoreResult<Vec<Innovation>> {
     collection(db)
         .find(doc! { "_id": { "$in": ids } })
         .await
@@ -98,7 +99,7 @@ pub async fn update(
     db: &Database,
     id: ObjectId,
     changes: &InnovationChanges,
-) -> anyhow::Result<Option<Innovation>> {
+) -> StoreResult<Option<Innovation>> {
     let mut set = doc! { "updated_at": bson::DateTime::now() };
     let mut put = |k: &str, v: Option<Bson>| {
         if let Some(v) = v {
@@ -154,7 +155,7 @@ pub async fn transition(
     to: Status,
     by: &str,
     note: Option<String>,
-) -> anyhow::Result<Result<Innovation, DomainError>> {
+) -> StoreResult<Result<Innovation, DomainError>> {
     let from = current.status;
     if !from.can_become(to) {
         let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();
@@ -199,7 +200,7 @@ pub async fn add_evaluation(
     db: &Database,
     id: ObjectId,
     evaluation: &Evaluation,
-) -> anyhow::Result<Option<Innovation>> {
+) -> StoreResult<Option<Innovation>> {
     collection(db)
         .find_one_and_update(
             doc! { "_id": id },

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
+use crate::store_error::Context;
 use apalis::prelude::TaskSink;
 use apalis_redis::{Config, RedisStorage};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -17,6 +17,7 @@ use tokio::sync::OnceCell;
 
 use super::runs::JobRun;
 use super::{JobKind, RefreshStatisticsV1};
+use crate::store_error::StoreResult;
 use crate::config::CoreSettings;
 
 /// How many times a run is attempted (by retries and by the sweeper together) before it is
@@ -51,7 +52,7 @@ impl JobQueue {
     /// Checks the URL; connects on first use.
     pub fn new(settings: &CoreSettings) -> anyhow::Result<Self> {
         let client = redis::Client::open(settings.redis_url.as_str())
-            .context("INNOHUB_REDIS_URL is not a usable Redis URL")?;
+            .map_err(|e| anyhow::anyhow!("INNOHUB_REDIS_URL is not a usable Redis URL: {e}"))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 client,
@@ -61,7 +62,7 @@ impl JobQueue {
         })
     }
 
-    async fn connection(&self) -> anyhow::Result<ConnectionManager> {
+    async fn connection(&self) -> StoreResult<ConnectionManager> {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(1)))
             .set_response_timeout(Some(REDIS_TIMEOUT))
@@ -87,12 +88,12 @@ impl JobQueue {
     }
 
     /// The apalis storage of `J`'s queue, for workers and producers alike.
-    pub async fn storage<J: Job>(&self) -> anyhow::Result<RedisStorage<J>> {
+    pub async fn storage<J: Job>(&self) -> StoreResult<RedisStorage<J>> {
         Ok(RedisStorage::new(self.connection().await?).with_config(self.config::<J>()))
     }
 
     /// Pushes a recorded run onto its queue.
-    pub async fn push(&self, run: &JobRun) -> anyhow::Result<()> {
+    pub async fn push(&self, run: &JobRun) -> StoreResult<()> {
         match run.kind {
             JobKind::RefreshStatistics => {
                 self.push_payload(RefreshStatisticsV1 {
@@ -103,14 +104,13 @@ impl JobQueue {
         }
     }
 
-    async fn push_payload<J: Job>(&self, payload: J) -> anyhow::Result<()> {
+    async fn push_payload<J: Job>(&self, payload: J) -> StoreResult<()> {
         let push = async {
             let mut storage = self.storage::<J>().await?;
             storage
                 .push(payload)
                 .await
-                .map_err(|e| anyhow::anyhow!("{e}"))
-                .context("Failed to push the job to Redis")
+                .map_err(|e| anyhow::anyhow!("Failed to push the job to Redis: {e}").into())
         };
         tokio::time::timeout(REDIS_TIMEOUT * 2, push)
             .await
@@ -118,7 +118,7 @@ impl JobQueue {
     }
 
     /// Whether Redis answers.
-    pub async fn ping(&self) -> anyhow::Result<()> {
+    pub async fn ping(&self) -> StoreResult<()> {
         let mut conn = self.connection().await?;
         let _: String = redis::cmd("PING")
             .query_async(&mut conn)
@@ -128,7 +128,7 @@ impl JobQueue {
     }
 
     /// Jobs of `J` waiting to be picked up: (ready, scheduled or retrying).
-    pub async fn depth<J: Job>(&self) -> anyhow::Result<(u64, u64)> {
+    pub async fn depth<J: Job>(&self) -> StoreResult<(u64, u64)> {
         let config = self.config::<J>();
         let mut conn = self.connection().await?;
         redis::pipe()

@@ -1,7 +1,7 @@
 //! The `job_runs` collection: MongoDB's record of every job, the source of truth for whether it
 //! still has to be done.
 
-use anyhow::Context;
+use crate::store_error::Context;
 use bson::doc;
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
@@ -9,6 +9,7 @@ use mongodb::Database;
 use serde::{Deserialize, Serialize};
 
 use super::JobKind;
+use crate::store_error::StoreResult;
 use crate::db::collections;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +38,9 @@ pub struct JobRun {
     pub attempts: i32,
     #[serde(default)]
     pub last_error: Option<String>,
+    /// The key that asked for this run, which may then follow it; none for scheduled runs.
+    #[serde(default)]
+    pub requested_by: Option<bson::oid::ObjectId>,
 }
 
 fn runs(db: &Database) -> mongodb::Collection<JobRun> {
@@ -44,7 +48,7 @@ fn runs(db: &Database) -> mongodb::Collection<JobRun> {
 }
 
 /// Records a new run as queued and returns it; the caller pushes it to Redis next.
-pub async fn create(db: &Database, kind: JobKind) -> anyhow::Result<JobRun> {
+pub async fn create(db: &Database, kind: JobKind) -> StoreResult<JobRun> {
     let run = JobRun {
         id: uuid::Uuid::new_v4().to_string(),
         kind,
@@ -53,6 +57,7 @@ pub async fn create(db: &Database, kind: JobKind) -> anyhow::Result<JobRun> {
         finished_at: None,
         attempts: 0,
         last_error: None,
+        requested_by: None,
     };
     runs(db)
         .insert_one(&run)
@@ -61,7 +66,7 @@ pub async fn create(db: &Database, kind: JobKind) -> anyhow::Result<JobRun> {
     Ok(run)
 }
 
-pub async fn find(db: &Database, id: &str) -> anyhow::Result<Option<JobRun>> {
+pub async fn find(db: &Database, id: &str) -> StoreResult<Option<JobRun>> {
     runs(db)
         .find_one(doc! { "_id": id })
         .await
@@ -70,7 +75,7 @@ pub async fn find(db: &Database, id: &str) -> anyhow::Result<Option<JobRun>> {
 
 /// Claims a run for execution. Returns `None` when the run is unknown or already done, in which
 /// case the delivery is a duplicate and must do nothing.
-pub async fn begin(db: &Database, id: &str) -> anyhow::Result<Option<JobRun>> {
+pub async fn begin(db: &Database, id: &str) -> StoreResult<Option<JobRun>> {
     runs(db)
         .find_one_and_update(
             doc! { "_id": id, "status": { "$ne": "DONE" } },
@@ -81,7 +86,7 @@ pub async fn begin(db: &Database, id: &str) -> anyhow::Result<Option<JobRun>> {
         .context("Failed to claim the job run")
 }
 
-pub async fn finish(db: &Database, id: &str) -> anyhow::Result<()> {
+pub async fn finish(db: &Database, id: &str) -> StoreResult<()> {
     runs(db)
         .update_one(
             doc! { "_id": id },
@@ -93,7 +98,7 @@ pub async fn finish(db: &Database, id: &str) -> anyhow::Result<()> {
 }
 
 /// Records a failed attempt; the run stays eligible for retries and for the sweeper.
-pub async fn fail(db: &Database, id: &str, error: &str) -> anyhow::Result<()> {
+pub async fn fail(db: &Database, id: &str, error: &str) -> StoreResult<()> {
     runs(db)
         .update_one(
             doc! { "_id": id },
@@ -109,7 +114,7 @@ pub async fn overdue(
     db: &Database,
     before: DateTime<Utc>,
     limit: i64,
-) -> anyhow::Result<Vec<JobRun>> {
+) -> StoreResult<Vec<JobRun>> {
     runs(db)
         .find(doc! {
             "status": { "$in": ["QUEUED", "RUNNING", "FAILED"] },
@@ -127,7 +132,7 @@ pub async fn overdue(
 
 /// Moves a run's clock forward after the sweeper re-enqueued it, so it is not swept again at
 /// once.
-pub async fn touch(db: &Database, id: &str) -> anyhow::Result<()> {
+pub async fn touch(db: &Database, id: &str) -> StoreResult<()> {
     runs(db)
         .update_one(
             doc! { "_id": id },

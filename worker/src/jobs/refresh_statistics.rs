@@ -16,7 +16,7 @@ pub async fn run(
     db: Data<Database>,
     attempt: Attempt,
 ) -> Result<(), BoxDynError> {
-    let Some(_) = runs::begin(&db, &job.run_id).await? else {
+    let Some(_) = runs::begin(&db, &job.run_id).await.map_err(anyhow::Error::from)? else {
         tracing::info!("run already done or unknown; nothing to do");
         return Ok(());
     };
@@ -25,7 +25,8 @@ pub async fn run(
         statistics::store(&db, &stats).await?;
         runs::finish(&db, &job.run_id).await
     }
-    .await;
+    .await
+    .map_err(anyhow::Error::from);
     match outcome {
         Ok(()) => {
             tracing::info!("statistics refreshed");
@@ -33,7 +34,9 @@ pub async fn run(
         }
         Err(e) => {
             tracing::warn!(error = format!("{e:#}"), "statistics refresh failed");
-            runs::fail(&db, &job.run_id, &format!("{e:#}")).await?;
+            runs::fail(&db, &job.run_id, &format!("{e:#}"))
+                .await
+                .map_err(anyhow::Error::from)?;
             let e: BoxDynError = e.into();
             if attempt.current() >= usize::try_from(MAX_ATTEMPTS).unwrap_or(1) {
                 Err(AbortError::new(e).into())
@@ -50,8 +53,10 @@ pub async fn on_schedule(
     db: Data<Database>,
     queue: Data<JobQueue>,
 ) -> Result<(), BoxDynError> {
-    let run = runs::create(&db, JobKind::RefreshStatistics).await?;
-    queue.push(&run).await?;
+    let run = runs::create(&db, JobKind::RefreshStatistics)
+        .await
+        .map_err(anyhow::Error::from)?;
+    queue.push(&run).await.map_err(anyhow::Error::from)?;
     tracing::info!(run_id = %run.id, "scheduled statistics refresh queued");
     Ok(())
 }

@@ -1,72 +1,64 @@
-//! People named as thematic-group members are personal data (RODO): a person may ask what the
-//! hub holds about them ([`person_memberships`], for the data export) and to be forgotten
-//! ([`erase_person`], for the erasure). Both find the person by e-mail address, which members
-//! store lower-cased.
+//! Thematic-group members who are people: found and anonymised by address. The membership
+//! itself (organization, role, dates) stays, so a group's composition stays true.
 
-use anyhow::Context;
+use crate::store_error::Context;
 use bson::doc;
 use bson::oid::ObjectId;
 use chrono::Utc;
 use futures::TryStreamExt;
 use mongodb::Database;
 
-use super::group::{Member, ThematicGroup};
-use super::store::{get_group, groups, replace_group};
+use super::ERASED_NAME;
+use crate::cooperation::group::{Member, ThematicGroup};
+use crate::cooperation::store::{get_group, groups, replace_group};
+use crate::store_error::StoreResult;
 use crate::values::Email;
 
-/// The name an erased member keeps, as erased event registrations do.
-pub const ERASED_NAME: &str = "[usunięto]";
-
-/// How often an erasure re-reads a group that another write changed under it before giving up.
+/// How often an erasure re-reads a group that another write changed under it before giving up
+/// (the sweep tries again later).
 const ATTEMPTS: usize = 5;
 
-fn address(email: &Email) -> String {
-    email.as_str().trim().to_lowercase()
-}
-
-async fn groups_naming(db: &Database, address: &str) -> anyhow::Result<Vec<ThematicGroup>> {
-    groups(db)
-        .find(doc! { "members.person.email": address })
+async fn groups_naming(db: &Database, email: &Email) -> StoreResult<Vec<ThematicGroup>> {
+    Ok(groups(db)
+        .find(doc! { "members.person.email": email.as_str() })
         .sort(doc! { "_id": 1 })
         .await
         .context("Failed to find the person's group memberships")?
         .try_collect()
         .await
-        .context("Failed to read the person's group memberships")
+        .context("Failed to read the person's group memberships")?)
 }
 
-/// Every group membership of the person with this e-mail address: the group's id and the
-/// member as stored.
+/// Every group membership of the person: the group's id and the member as stored.
 pub async fn person_memberships(
     db: &Database,
     email: &Email,
-) -> anyhow::Result<Vec<(ObjectId, Member)>> {
-    let address = address(email);
-    Ok(groups_naming(db, &address)
+) -> StoreResult<Vec<(ObjectId, Member)>> {
+    Ok(groups_naming(db, email)
         .await?
         .into_iter()
         .flat_map(|g| {
             let id = g.id;
             g.members
                 .into_iter()
-                .filter(|m| names(m, &address))
+                .filter(|m| names(m, email))
                 .map(move |m| (id, m))
         })
         .collect())
 }
 
-fn names(member: &Member, address: &str) -> bool {
+fn names(member: &Member, email: &Email) -> bool {
     member
         .person
         .as_ref()
         .and_then(|p| p.email.as_ref())
-        .is_some_and(|e| e.as_str() == address)
+        .is_some_and(|e| e == email)
 }
 
 /// `group` with the person's memberships anonymised, and how many there were.
-fn anonymised(mut group: ThematicGroup, address: &str) -> (ThematicGroup, u64) {
+fn anonymised(mut group: ThematicGroup, email: &Email) -> (ThematicGroup, u64) {
     let mut n = 0;
-    for m in group.members.iter_mut().filter(|m| names(m, address)) {
+    for m in group.members.iter_mut().filter(|m| names(m, email)) {
         if let Some(p) = m.person.as_mut() {
             p.name = ERASED_NAME.to_owned();
             p.email = None;
@@ -78,27 +70,26 @@ fn anonymised(mut group: ThematicGroup, address: &str) -> (ThematicGroup, u64) {
     (group, n)
 }
 
-/// Anonymises every group membership of the person with this e-mail address: the name becomes
-/// "[usunięto]", the e-mail and phone go. The membership itself (organization, role, dates)
-/// stays, so the group's composition stays true. Returns how many memberships were erased.
-pub async fn erase_person(db: &Database, email: &Email) -> anyhow::Result<u64> {
-    let address = address(email);
+/// Anonymises every group membership of the person; returns how many were erased.
+pub(super) async fn erase_members(db: &Database, email: &Email) -> StoreResult<u64> {
     let mut erased = 0;
-    for mut group in groups_naming(db, &address).await? {
+    for mut group in groups_naming(db, email).await? {
         let mut attempts = 0;
         loop {
             let read_at = group.updated_at;
-            let (changed, n) = anonymised(group, &address);
+            let (changed, n) = anonymised(group, email);
             if n == 0 || replace_group(db, &changed, read_at).await?.is_some() {
                 erased += n;
                 break;
             }
             attempts += 1;
-            anyhow::ensure!(
-                attempts < ATTEMPTS,
-                "Failed to erase a group member: group {} kept changing",
-                changed.id
-            );
+            if attempts >= ATTEMPTS {
+                return Err(anyhow::anyhow!(
+                    "Failed to erase a group member: group {} kept changing",
+                    changed.id
+                )
+                .into());
+            }
             match get_group(db, changed.id).await? {
                 Some(g) => group = g,
                 None => break,
@@ -112,6 +103,7 @@ pub async fn erase_person(db: &Database, email: &Email) -> anyhow::Result<u64> {
 mod tests {
     use super::*;
     use crate::cooperation::group::{GroupFields, MemberFields, MemberRole, PersonFields};
+    use crate::error::FieldPath;
 
     #[test]
     fn erasing_keeps_the_membership_but_not_the_person() {
@@ -140,8 +132,9 @@ mod tests {
             ],
         )
         .unwrap();
-        let (erased, n) = anonymised(group, "jan.kowalski@example.pl");
-        assert_eq!(n, 1);
+        let typed = Email::parse("JAN.kowalski@example.PL", FieldPath::none()).unwrap();
+        let (erased, n) = anonymised(group, &typed);
+        assert_eq!(n, 1, "addresses match whatever case each was typed in");
         let p = erased.members[0].person.as_ref().unwrap();
         assert_eq!(
             (p.name.as_str(), &p.email, &p.phone),

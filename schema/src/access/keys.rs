@@ -1,11 +1,11 @@
-//! API keys and what their holders may do.
+//! API keys: how they are made, stored and turned into a [`Principal`].
 //!
 //! A key is 32 random bytes shown once, when it is created; the hub stores only its SHA-256.
 //! A fast hash is right here (unlike for passwords): a key has 256 bits of entropy, so there is
 //! nothing to brute-force, and a deterministic hash lets a request find its key with one
 //! indexed lookup.
 
-use anyhow::Context;
+use crate::store_error::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bson::doc;
@@ -17,25 +17,16 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::store_error::StoreResult;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath};
 use crate::region::RegionCode;
 use crate::values::{NAME_MAX, required_text};
-use crate::visibility::Visibility;
+
+use super::{Principal, Role};
 
 /// Every key starts with this, so a leaked key is recognisable in logs and secret scanners.
 pub const KEY_PREFIX: &str = "ihk_";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Role {
-    /// Manages keys, and everything staff may do.
-    Admin,
-    /// Edits all content.
-    Staff,
-    /// A partner region: reads published content and its own region's, edits its own region's.
-    Partner,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiKey {
@@ -55,69 +46,6 @@ pub struct ApiKey {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-/// Who is asking.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Principal {
-    Anonymous,
-    Key {
-        id: ObjectId,
-        name: String,
-        role: Role,
-        region: Option<RegionCode>,
-    },
-}
-
-impl Principal {
-    pub fn visibility(&self) -> Visibility {
-        match self {
-            Principal::Anonymous => Visibility::Published,
-            Principal::Key {
-                role: Role::Partner,
-                region: Some(r),
-                ..
-            } => Visibility::PublishedOrRegion(*r),
-            Principal::Key {
-                role: Role::Partner,
-                region: None,
-                ..
-            } => Visibility::Published,
-            Principal::Key { .. } => Visibility::Everything,
-        }
-    }
-
-    pub fn role(&self) -> Option<Role> {
-        match self {
-            Principal::Anonymous => None,
-            Principal::Key { role, .. } => Some(*role),
-        }
-    }
-
-    /// Whether this principal may create or change content in `region` (`None`: content
-    /// without a region, which only staff may touch).
-    pub fn may_edit(&self, region: Option<RegionCode>) -> bool {
-        match self {
-            Principal::Anonymous => false,
-            Principal::Key {
-                role: Role::Admin | Role::Staff,
-                ..
-            } => true,
-            Principal::Key {
-                role: Role::Partner,
-                region: own,
-                ..
-            } => own.is_some() && *own == region,
-        }
-    }
-
-    /// The name recorded in history entries.
-    pub fn actor(&self) -> String {
-        match self {
-            Principal::Anonymous => "anonymous".to_owned(),
-            Principal::Key { name, .. } => name.clone(),
-        }
-    }
-}
-
 pub fn hash(secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -133,7 +61,7 @@ pub async fn create(
     name: &str,
     role: Role,
     region: Option<&str>,
-) -> anyhow::Result<Result<(ApiKey, String), DomainError>> {
+) -> StoreResult<Result<(ApiKey, String), DomainError>> {
     let name = match required_text(name, FieldPath::input("name"), NAME_MAX) {
         Ok(n) => n,
         Err(e) => return Ok(Err(e)),
@@ -172,7 +100,7 @@ pub async fn create(
 }
 
 /// The principal a bearer secret stands for; `None` for unknown or revoked keys.
-pub async fn authenticate(db: &Database, secret: &str) -> anyhow::Result<Option<Principal>> {
+pub async fn authenticate(db: &Database, secret: &str) -> StoreResult<Option<Principal>> {
     if !secret.starts_with(KEY_PREFIX) {
         return Ok(None);
     }
@@ -188,7 +116,7 @@ pub async fn authenticate(db: &Database, secret: &str) -> anyhow::Result<Option<
     }))
 }
 
-pub async fn revoke(db: &Database, id: ObjectId) -> anyhow::Result<Option<ApiKey>> {
+pub async fn revoke(db: &Database, id: ObjectId) -> StoreResult<Option<ApiKey>> {
     coll(db)
         .find_one_and_update(
             doc! { "_id": id, "revoked_at": null },
@@ -199,7 +127,7 @@ pub async fn revoke(db: &Database, id: ObjectId) -> anyhow::Result<Option<ApiKey
         .context("Failed to revoke the API key")
 }
 
-pub async fn list(db: &Database) -> anyhow::Result<Vec<ApiKey>> {
+pub async fn list(db: &Database) -> StoreResult<Vec<ApiKey>> {
     coll(db)
         .find(doc! {})
         .sort(doc! { "created_at": 1 })
@@ -219,25 +147,6 @@ mod tests {
         assert_eq!(
             hash("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
-
-    #[test]
-    fn partners_edit_only_their_own_region() {
-        let r = |c| RegionCode::parse(c, FieldPath::none()).ok();
-        let partner = Principal::Key {
-            id: ObjectId::new(),
-            name: "p".into(),
-            role: Role::Partner,
-            region: r("24"),
-        };
-        assert!(partner.may_edit(r("24")));
-        assert!(!partner.may_edit(r("12")));
-        assert!(!partner.may_edit(None));
-        assert!(!Principal::Anonymous.may_edit(r("24")));
-        assert_eq!(
-            partner.visibility(),
-            Visibility::PublishedOrRegion(RegionCode::parse("24", FieldPath::none()).unwrap())
         );
     }
 }

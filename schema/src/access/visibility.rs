@@ -1,7 +1,7 @@
-//! Who may see what. Public clients see published content only; a partner region also sees its
-//! own region's unpublished work; staff and admins see everything. Every read goes through
-//! [`Visibility::filter`] (for queries) or [`Visibility::allows`] (for documents in hand), so a
-//! listing, a lookup by id and a search agree.
+//! The query form of "published, or of the caller's region": a filter for listings and
+//! reference checks, and the same test for a document in hand, so a listing, a lookup by id and
+//! a search agree. Which [`Visibility`] a caller has is decided by
+//! [`super::Principal::visibility`].
 
 use bson::{Document, doc};
 

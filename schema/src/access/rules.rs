@@ -1,0 +1,286 @@
+//! The one answer to "may this caller see this?" and "may this caller change it?".
+//!
+//! Every object says, through [`Guarded`], how it is visible ([`Seen`]) and who may edit it
+//! ([`Edited`]); every role's reading of those is here, in [`sees`] and [`edits`]. The api asks
+//! [`visible`] first and [`may_edit`] second, so an object the caller may not see is
+//! `NotFound` — never `Forbidden`, which would tell a partner that another region's draft
+//! exists. A new role changes these two functions and nothing else.
+
+use bson::Document;
+use bson::oid::ObjectId;
+
+use super::{Principal, Role};
+use crate::region::RegionCode;
+
+/// How an object is visible, as the object itself says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// By everyone, with a key or without (the directory of organizations).
+    Everyone,
+    /// By everyone once published; before that by staff and the partners of its region.
+    WhenPublished {
+        published: bool,
+        region: Option<RegionCode>,
+    },
+    /// By staff, and by the key that asked for it (a background job).
+    StaffOrRequester(Option<ObjectId>),
+    /// By staff only (personal data).
+    Staff,
+    /// By admins only (API keys).
+    Admins,
+}
+
+/// Who may change an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edited {
+    /// Staff, and the partners of this region (no partner when it has no region).
+    InRegion(Option<RegionCode>),
+    /// Staff only.
+    Staff,
+    /// Admins only.
+    Admins,
+}
+
+/// What a domain type says about its own visibility and editors.
+pub trait Guarded {
+    /// What a client is told is missing ("Project not found").
+    const NAME: &'static str;
+    /// Its MongoDB collection, for reference checks.
+    const COLLECTION: &'static str;
+
+    fn seen(&self) -> Seen;
+    fn edited(&self) -> Edited;
+
+    /// The query form of [`Guarded::seen`] for documents of this type: what `who` may find in
+    /// the collection. The default suits types that are [`Seen::WhenPublished`].
+    fn scope(who: &Principal) -> Document {
+        who.visibility().filter()
+    }
+}
+
+/// Why a caller was refused. Deliberately without `Display`: each transport words it once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// This needs a key, and none was sent.
+    Unauthenticated,
+    /// The caller may see the object (or knows the action exists) but not do this.
+    Forbidden,
+    /// Nothing this caller may see has that id, whether or not something exists.
+    NotFound(&'static str),
+}
+
+/// What a caller may ask for that is not about one object in hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Any change at all. Asked before an input is looked at, so anonymous callers learn
+    /// nothing about validation rules or which ids exist.
+    Write,
+    /// Create an object that will be edited by these editors.
+    Create(Edited),
+    /// Create, list and revoke API keys.
+    ManageKeys,
+    /// Export or erase what the hub holds about a person, and read registrations.
+    HandlePersonalData,
+    /// Ask the worker for work that costs it (statistics now rather than on schedule).
+    QueueJobs,
+}
+
+fn is_staff(who: &Principal) -> bool {
+    matches!(who.role(), Some(Role::Admin | Role::Staff))
+}
+
+/// Whether `who` may see what is [`Seen`] this way.
+pub fn sees(who: &Principal, seen: Seen) -> bool {
+    match seen {
+        Seen::Everyone => true,
+        Seen::WhenPublished { published, region } => who.visibility().allows(published, region),
+        Seen::StaffOrRequester(requester) => {
+            is_staff(who) || (requester.is_some() && requester == who.key_id())
+        }
+        Seen::Staff => is_staff(who),
+        Seen::Admins => who.role() == Some(Role::Admin),
+    }
+}
+
+/// Whether `who` may change what is [`Edited`] this way.
+pub fn edits(who: &Principal, edited: Edited) -> bool {
+    match (who, edited) {
+        (Principal::Anonymous, _) => false,
+        (Principal::Key { role: Role::Admin, .. }, _) => true,
+        (Principal::Key { role: Role::Staff, .. }, Edited::InRegion(_) | Edited::Staff) => true,
+        (Principal::Key { role: Role::Staff, .. }, Edited::Admins) => false,
+        (
+            Principal::Key {
+                role: Role::Partner,
+                region: own,
+                ..
+            },
+            Edited::InRegion(region),
+        ) => own.is_some() && *own == region,
+        (Principal::Key { role: Role::Partner, .. }, Edited::Staff | Edited::Admins) => false,
+    }
+}
+
+/// A refusal worded for who is asking: anonymous callers are told to authenticate.
+fn refused(who: &Principal) -> Denied {
+    match who {
+        Principal::Anonymous => Denied::Unauthenticated,
+        Principal::Key { .. } => Denied::Forbidden,
+    }
+}
+
+/// `Ok` when `who` may see `object`, `NotFound` otherwise.
+pub fn visible<T: Guarded>(who: &Principal, object: &T) -> Result<(), Denied> {
+    if sees(who, object.seen()) {
+        Ok(())
+    } else {
+        Err(Denied::NotFound(T::NAME))
+    }
+}
+
+/// `Ok` when `who` may change `object`; asks [`visible`] first.
+pub fn may_edit<T: Guarded>(who: &Principal, object: &T) -> Result<(), Denied> {
+    visible(who, object)?;
+    if edits(who, object.edited()) {
+        Ok(())
+    } else {
+        Err(refused(who))
+    }
+}
+
+/// `Ok` when `who` may do `action`.
+pub fn allow(who: &Principal, action: Action) -> Result<(), Denied> {
+    let allowed = match action {
+        Action::Write => !matches!(who, Principal::Anonymous),
+        Action::Create(edited) => edits(who, edited),
+        Action::ManageKeys => who.role() == Some(Role::Admin),
+        Action::HandlePersonalData | Action::QueueJobs => is_staff(who),
+    };
+    if allowed { Ok(()) } else { Err(refused(who)) }
+}
+
+/// The object a lookup found, when `who` may see it: a missing and an invisible object answer
+/// the same.
+pub fn readable<T: Guarded>(who: &Principal, found: Option<T>) -> Result<T, Denied> {
+    let object = found.ok_or(Denied::NotFound(T::NAME))?;
+    visible(who, &object)?;
+    Ok(object)
+}
+
+/// The object a lookup found, when `who` may see and change it.
+pub fn editable<T: Guarded>(who: &Principal, found: Option<T>) -> Result<T, Denied> {
+    let object = found.ok_or(Denied::NotFound(T::NAME))?;
+    may_edit(who, &object)?;
+    Ok(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FieldPath;
+
+    fn region(code: &str) -> Option<RegionCode> {
+        RegionCode::parse(code, FieldPath::none()).ok()
+    }
+
+    fn key(role: Role, own: Option<&str>) -> Principal {
+        Principal::Key {
+            id: ObjectId::new(),
+            name: "k".into(),
+            role,
+            region: own.and_then(region),
+        }
+    }
+
+    struct Draft(Option<RegionCode>, bool);
+
+    impl Guarded for Draft {
+        const NAME: &'static str = "Draft";
+        const COLLECTION: &'static str = "drafts";
+        fn seen(&self) -> Seen {
+            Seen::WhenPublished {
+                published: self.1,
+                region: self.0,
+            }
+        }
+        fn edited(&self) -> Edited {
+            Edited::InRegion(self.0)
+        }
+    }
+
+    #[test]
+    fn another_regions_draft_is_not_found_rather_than_forbidden() {
+        let partner = key(Role::Partner, Some("24"));
+        let draft = Draft(region("12"), false);
+        assert_eq!(
+            may_edit(&partner, &draft),
+            Err(Denied::NotFound("Draft")),
+            "a partner must not learn the draft exists"
+        );
+        assert_eq!(
+            readable(&partner, Some(draft)).err(),
+            readable::<Draft>(&partner, None).err()
+        );
+    }
+
+    #[test]
+    fn a_published_object_of_another_region_is_seen_but_not_edited() {
+        let partner = key(Role::Partner, Some("24"));
+        let published = Draft(region("12"), true);
+        assert_eq!(visible(&partner, &published), Ok(()));
+        assert_eq!(may_edit(&partner, &published), Err(Denied::Forbidden));
+        assert_eq!(
+            may_edit(&Principal::Anonymous, &published),
+            Err(Denied::Unauthenticated)
+        );
+    }
+
+    #[test]
+    fn partners_edit_only_their_own_region() {
+        let partner = key(Role::Partner, Some("24"));
+        assert_eq!(may_edit(&partner, &Draft(region("24"), false)), Ok(()));
+        assert!(edits(&partner, Edited::InRegion(region("24"))));
+        assert!(!edits(&partner, Edited::InRegion(region("12"))));
+        assert!(!edits(&partner, Edited::InRegion(None)));
+        assert!(!edits(&Principal::Anonymous, Edited::InRegion(region("24"))));
+    }
+
+    #[test]
+    fn staff_edit_content_and_admins_also_keys() {
+        let staff = key(Role::Staff, None);
+        let admin = key(Role::Admin, None);
+        assert!(edits(&staff, Edited::InRegion(None)));
+        assert!(edits(&staff, Edited::Staff));
+        assert!(!edits(&staff, Edited::Admins));
+        assert!(edits(&admin, Edited::Admins));
+        assert_eq!(allow(&staff, Action::ManageKeys), Err(Denied::Forbidden));
+        assert_eq!(allow(&admin, Action::ManageKeys), Ok(()));
+    }
+
+    #[test]
+    fn anonymous_callers_write_nothing_and_are_told_to_authenticate() {
+        for action in [
+            Action::Write,
+            Action::Create(Edited::InRegion(None)),
+            Action::ManageKeys,
+            Action::HandlePersonalData,
+            Action::QueueJobs,
+        ] {
+            assert_eq!(
+                allow(&Principal::Anonymous, action),
+                Err(Denied::Unauthenticated)
+            );
+        }
+    }
+
+    #[test]
+    fn a_job_is_seen_by_staff_and_by_the_key_that_asked() {
+        let partner = key(Role::Partner, Some("24"));
+        let other = key(Role::Partner, Some("24"));
+        let seen = Seen::StaffOrRequester(partner.key_id());
+        assert!(sees(&partner, seen));
+        assert!(!sees(&other, seen));
+        assert!(sees(&key(Role::Staff, None), seen));
+        assert!(!sees(&Principal::Anonymous, Seen::StaffOrRequester(None)));
+    }
+}

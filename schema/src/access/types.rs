@@ -1,0 +1,125 @@
+//! What each domain type says about who may see and change it. The roles' reading of these
+//! answers is in [`super::rules`]; a new type adds its lines here.
+
+use bson::{Document, doc};
+
+use super::rules::{Edited, Guarded, Seen};
+use super::{ApiKey, Principal};
+use crate::cooperation::{CooperationAgreement, ThematicGroup};
+use crate::db::collections;
+use crate::event::{Event, Registration};
+use crate::innovation::Innovation;
+use crate::jobs::runs::JobRun;
+use crate::material::Material;
+use crate::organization::Organization;
+use crate::project::Project;
+
+/// Catalogue content: public once published, its region's partners edit it.
+macro_rules! catalogue {
+    ($($ty:ty => $name:literal in $collection:expr, region $region:expr;)*) => {$(
+        impl Guarded for $ty {
+            const NAME: &'static str = $name;
+            const COLLECTION: &'static str = $collection;
+            fn seen(&self) -> Seen {
+                Seen::WhenPublished {
+                    published: self.published,
+                    region: $region(self),
+                }
+            }
+            fn edited(&self) -> Edited {
+                Edited::InRegion($region(self))
+            }
+        }
+    )*};
+}
+
+catalogue! {
+    Innovation => "Innovation" in collections::INNOVATIONS, region |o: &Innovation| o.region;
+    Project => "Project" in collections::PROJECTS, region |o: &Project| o.region;
+    Material => "Material" in collections::MATERIALS, region |o: &Material| o.region;
+    Event => "Event" in collections::EVENTS, region |o: &Event| o.region;
+    ThematicGroup => "Thematic group" in collections::THEMATIC_GROUPS,
+        region |o: &ThematicGroup| Some(o.region);
+    CooperationAgreement => "Agreement" in collections::AGREEMENTS,
+        region |o: &CooperationAgreement| Some(o.region);
+}
+
+/// Organizations are a public directory: who works with whom is no secret, and their contact
+/// points' personal fields are shown to staff only by the api.
+impl Guarded for Organization {
+    const NAME: &'static str = "Organization";
+    const COLLECTION: &'static str = collections::ORGANIZATIONS;
+    fn seen(&self) -> Seen {
+        Seen::Everyone
+    }
+    fn edited(&self) -> Edited {
+        Edited::InRegion(self.region)
+    }
+    fn scope(_: &Principal) -> Document {
+        doc! {}
+    }
+}
+
+/// A registration is personal data: staff handle it; the registrant acts on it only through
+/// the secret token they were given, which is not a key.
+impl Guarded for Registration {
+    const NAME: &'static str = "Registration";
+    const COLLECTION: &'static str = collections::REGISTRATIONS;
+    fn seen(&self) -> Seen {
+        Seen::Staff
+    }
+    fn edited(&self) -> Edited {
+        Edited::Staff
+    }
+    fn scope(who: &Principal) -> Document {
+        staff_only(who)
+    }
+}
+
+impl Guarded for JobRun {
+    const NAME: &'static str = "Job";
+    const COLLECTION: &'static str = collections::JOB_RUNS;
+    fn seen(&self) -> Seen {
+        Seen::StaffOrRequester(self.requested_by)
+    }
+    fn edited(&self) -> Edited {
+        Edited::Staff
+    }
+    fn scope(who: &Principal) -> Document {
+        match (who.role(), who.key_id()) {
+            (Some(super::Role::Admin | super::Role::Staff), _) => doc! {},
+            (_, Some(key)) => doc! { "requested_by": key },
+            (_, None) => nothing(),
+        }
+    }
+}
+
+impl Guarded for ApiKey {
+    const NAME: &'static str = "API key";
+    const COLLECTION: &'static str = collections::API_KEYS;
+    fn seen(&self) -> Seen {
+        Seen::Admins
+    }
+    fn edited(&self) -> Edited {
+        Edited::Admins
+    }
+    fn scope(who: &Principal) -> Document {
+        if who.role() == Some(super::Role::Admin) {
+            doc! {}
+        } else {
+            nothing()
+        }
+    }
+}
+
+fn staff_only(who: &Principal) -> Document {
+    match who.role() {
+        Some(super::Role::Admin | super::Role::Staff) => doc! {},
+        _ => nothing(),
+    }
+}
+
+/// A filter no document matches (`_id` is never null).
+fn nothing() -> Document {
+    doc! { "_id": null }
+}
