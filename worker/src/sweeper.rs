@@ -3,7 +3,8 @@
 //! api that could not reach Redis): MongoDB is the source of truth for what is still to do.
 //!
 //! It also settles event places: if an api process died between storing a registration (or a
-//! cancellation) and handing out the places, the next sweep finishes the job.
+//! cancellation) and handing out the places, the next sweep finishes the job. Erasures of
+//! personal data cut short the same way are finished too.
 
 use std::time::Duration;
 
@@ -39,5 +40,11 @@ pub async fn sweep(db: &Database, queue: &JobQueue, after: Duration) -> anyhow::
         tracing::info!(run_id = %run.id, kind = ?run.kind, "re-enqueued overdue job run");
     }
     innohub_schema::event::registrations::settle(db, 100).await?;
+    let erasures =
+        innohub_schema::personal_data::finish_pending(db, chrono::Duration::from_std(after)?, 100)
+            .await?;
+    if erasures > 0 {
+        tracing::info!(erasures, "finished erasures an interruption left pending");
+    }
     Ok(overdue.len())
 }

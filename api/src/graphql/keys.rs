@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use innohub_schema::access::{self, ApiKey};
+use innohub_schema::access::{self, Action, ApiKey};
 use mongodb::Database;
 
 use super::auth;
@@ -79,7 +79,7 @@ pub struct KeyQuery;
 impl KeyQuery {
     /// Every API key (admins only).
     async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKeyGql>> {
-        auth::require_admin(ctx)?;
+        auth::allow(ctx, Action::ManageKeys)?;
         let db = ctx.data::<Database>()?;
         Ok(access::list(db)
             .await
@@ -101,7 +101,7 @@ impl KeyMutation {
         ctx: &Context<'_>,
         input: CreateApiKeyInput,
     ) -> async_graphql::Result<CreateApiKeyPayload> {
-        auth::require_admin(ctx)?;
+        auth::allow(ctx, Action::ManageKeys)?;
         let db = ctx.data::<Database>()?;
         match access::create(db, &input.name, input.role.into(), input.region.as_deref())
             .await
@@ -126,7 +126,7 @@ impl KeyMutation {
         ctx: &Context<'_>,
         input: RevokeApiKeyInput,
     ) -> async_graphql::Result<RevokeApiKeyPayload> {
-        auth::require_admin(ctx)?;
+        auth::allow(ctx, Action::ManageKeys)?;
         let db = ctx.data::<Database>()?;
         let oid = ids::decode(&input.id, Kind::ApiKey)?;
         let key = access::revoke(db, oid)

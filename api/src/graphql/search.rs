@@ -16,7 +16,7 @@ use innohub_schema::innovation::store;
 use innohub_schema::material;
 use innohub_schema::page::Cursor;
 use innohub_schema::access::Visibility;
-use innohub_search::{DocKind, SearchIndex, SearchQuery};
+use innohub_search::{DocKind, Scope, SearchIndex, SearchQuery};
 use mongodb::Database;
 
 use super::auth;
@@ -100,7 +100,8 @@ pub async fn reindex(ctx: &Context<'_>, doc: innohub_search::SearchDoc) {
     }
 }
 
-/// Searches the index as `principal` may: unpublished entries only for those who may see some.
+/// Searches the index as `principal` may: the index filters by the same visibility rule as
+/// MongoDB listings, so totals and pages count only what the caller may open.
 pub fn ranked(
     index: &SearchIndex,
     principal: &Principal,
@@ -117,7 +118,11 @@ pub fn ranked(
     let query = SearchQuery {
         text: text.to_owned(),
         kinds: Some(kinds),
-        include_unpublished: principal.visibility() != Visibility::Published,
+        scope: match principal.visibility() {
+            Visibility::Published => Scope::Published,
+            Visibility::PublishedOrRegion(r) => Scope::PublishedOrRegion(r.as_str().to_owned()),
+            Visibility::Everything => Scope::Everything,
+        },
         offset,
         limit,
     };
