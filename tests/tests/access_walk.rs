@@ -475,6 +475,10 @@ type Judge = fn(&Rule, &Value) -> Result<(), String>;
 /// Calls every rule's mutation as `key` (anonymously when `None`), checking each answer with
 /// `judge` and, when `unchanged`, that the database is exactly as before; returns every
 /// offence.
+///
+/// The database is compared after each call, not once after the walk, so a change is blamed on
+/// the mutation that made it. No collection is left out of the comparison: reads write nothing
+/// (looking up a key records no use), so any difference is a mutation's doing.
 async fn walk(api: &TestApi, key: Option<&str>, judge: Judge, unchanged: bool) -> Vec<String> {
     let schema = Schema::load();
     let missing = coverage(&schema);
@@ -568,7 +572,7 @@ fn accepted(rule: &Rule, body: &Value) -> Result<(), String> {
         .as_array()
         .into_iter()
         .flatten()
-        // The walk's order decides some status changes (an event it already cancelled cannot
+        // The walk's order decides some status changes (an event it already postponed cannot
         // be completed); every other problem means the input is not what a user would send.
         .filter(|e| e["code"] != "INVALID_TRANSITION")
         .collect();
