@@ -622,6 +622,7 @@ pub async fn staff_registration(
 }
 
 #[derive(InputObject, Default)]
+#[graphql(name = "EventFilter")]
 pub struct EventFilterInput {
     /// One kind or several.
     kind: Option<Vec<EventKindGql>>,

@@ -635,6 +635,7 @@ pub async fn visible_innovation(
 }
 
 #[derive(InputObject)]
+#[graphql(name = "InnovatorInput")]
 pub struct InnovatorInputGql {
     kind: InnovatorKindGql,
     name: String,
@@ -642,6 +643,7 @@ pub struct InnovatorInputGql {
 }
 
 #[derive(InputObject)]
+#[graphql(name = "GrantInput")]
 pub struct GrantInputGql {
     /// PLN, at most 2 decimal places.
     amount: Decimal,
@@ -650,6 +652,7 @@ pub struct GrantInputGql {
 }
 
 #[derive(InputObject)]
+#[graphql(name = "TestingInput")]
 pub struct TestingInputGql {
     start: NaiveDate,
     end: NaiveDate,
@@ -659,6 +662,7 @@ pub struct TestingInputGql {
 }
 
 #[derive(InputObject)]
+#[graphql(name = "ExternalEvaluationInput")]
 pub struct ExternalEvaluationInputGql {
     evaluator: String,
     /// 1–10.

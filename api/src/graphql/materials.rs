@@ -120,6 +120,7 @@ impl MaterialGql {
 }
 
 #[derive(InputObject, Default)]
+#[graphql(name = "MaterialFilter")]
 pub struct MaterialFilterInput {
     kind: Option<MaterialKindGql>,
     innovation: Option<ID>,

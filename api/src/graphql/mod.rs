@@ -99,4 +99,13 @@ mod tests {
             "schema/innohub.graphql is stale: run `cargo run -p innohub-api -- export-schema`"
         );
     }
+
+    /// Clients see domain names; the `Gql` suffix that tells a GraphQL wrapper from its
+    /// domain type in Rust must not leak into the schema (give the type a `name`).
+    #[test]
+    fn the_exported_sdl_carries_no_rust_suffixes() {
+        let sdl = super::sdl();
+        let leaked: Vec<&str> = sdl.lines().filter(|l| l.contains("Gql")).collect();
+        assert!(leaked.is_empty(), "Rust type names in the SDL: {leaked:#?}");
+    }
 }

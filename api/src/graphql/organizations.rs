@@ -18,7 +18,10 @@ use super::relay::{self, Conn, TotalCount};
 use crate::error::{ApiError, OrInternal};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "innohub_schema::organization::OrganizationKind")]
+#[graphql(
+    remote = "innohub_schema::organization::OrganizationKind",
+    name = "OrganizationKind"
+)]
 pub enum OrganizationKindGql {
     RegionalSocialPolicyCentre,
     MunicipalSocialWelfareCentre,

@@ -20,7 +20,7 @@ use super::relay::{self, Conn, TotalCount};
 use crate::error::{ApiError, OrInternal};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "innohub_schema::project::TargetMetric")]
+#[graphql(remote = "innohub_schema::project::TargetMetric", name = "TargetMetric")]
 pub enum TargetMetricGql {
     IdeasSubmitted,
     IdeasTested,
@@ -198,6 +198,7 @@ impl ProjectGql {
 }
 
 #[derive(InputObject)]
+#[graphql(name = "TargetInput")]
 pub struct TargetInputGql {
     metric: TargetMetricGql,
     goal: Decimal,
