@@ -5,6 +5,7 @@
 //! principal and fresh DataLoaders to every request.
 
 pub mod auth;
+mod common;
 mod cooperation;
 mod events;
 pub mod ids;
@@ -15,6 +16,7 @@ mod materials;
 mod node;
 mod organizations;
 mod payload;
+mod personal_data;
 mod projects;
 mod relay;
 mod search;
@@ -46,6 +48,7 @@ pub struct Query(
     materials::MaterialQuery,
     cooperation::CooperationQuery,
     events::EventQuery,
+    personal_data::PersonalDataQuery,
     search::SearchQueryRoot,
     statistics::StatisticsQuery,
 );
@@ -59,6 +62,7 @@ pub struct Mutation(
     materials::MaterialMutation,
     cooperation::CooperationMutation,
     events::EventMutation,
+    personal_data::PersonalDataMutation,
     statistics::StatisticsMutation,
 );
 
