@@ -3,21 +3,18 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object};
-use bson::oid::ObjectId;
 use chrono::{DateTime, NaiveDate, Utc};
 use innohub_schema::access::Role;
 use innohub_schema::cooperation::{CooperationAgreement, Member, Person, ThematicGroup};
 use innohub_schema::event::store::EventFilter;
 
-use crate::error::OrInternal;
 use crate::graphql::auth;
 use crate::graphql::common::RegionGql;
 use crate::graphql::events;
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::loaders::Loaders;
-use crate::graphql::organizations::OrganizationGql;
+use crate::graphql::organizations::{OrganizationGql, load_organization, load_organizations};
 use crate::graphql::projects::{ProjectGql, visible_project};
-use crate::graphql::relay::Conn;
+use crate::graphql::relay::{self, Conn};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(
@@ -57,19 +54,6 @@ fn sees_contact_details(ctx: &Context<'_>) -> bool {
     matches!(auth::principal(ctx).role(), Some(Role::Admin | Role::Staff))
 }
 
-async fn organization(
-    ctx: &Context<'_>,
-    id: ObjectId,
-) -> async_graphql::Result<Option<OrganizationGql>> {
-    let org = ctx
-        .data::<Loaders>()?
-        .organizations
-        .load_one(id)
-        .await
-        .or_internal()?;
-    Ok(org.map(OrganizationGql))
-}
-
 /// A thematic group of a regional cooperation platform, e.g. ROPS Kraków's "Grupa tematyczna
 /// ds. innowacji społecznych" of the Regionalna Platforma Współpracy.
 #[derive(Clone)]
@@ -89,7 +73,7 @@ impl ThematicGroupGql {
     }
     /// The organization that convened the group.
     async fn convener(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganizationGql>> {
-        organization(ctx, self.0.convener_id).await
+        load_organization(ctx, self.0.convener_id).await
     }
     async fn region(&self) -> RegionGql {
         self.0.region.into()
@@ -136,7 +120,8 @@ impl ThematicGroupGql {
             thematic_group_id: Some(self.0.id),
             ..Default::default()
         };
-        events::list_events(ctx, filter, first, after, last, before).await
+        let window = relay::window(first, after, last, before)?;
+        events::list_events(ctx, filter, &window).await
     }
 }
 
@@ -161,7 +146,7 @@ impl MemberGql {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<OrganizationGql>> {
         match self.0.organization_id {
-            Some(id) => organization(ctx, id).await,
+            Some(id) => load_organization(ctx, id).await,
             None => Ok(None),
         }
     }
@@ -207,18 +192,7 @@ impl AgreementGql {
     }
     /// The organizations that are party to the agreement, at least two.
     async fn parties(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganizationGql>> {
-        let orgs = ctx
-            .data::<Loaders>()?
-            .organizations
-            .load_many(self.0.party_ids.iter().copied())
-            .await
-            .or_internal()?;
-        Ok(self
-            .0
-            .party_ids
-            .iter()
-            .filter_map(|id| orgs.get(id).cloned().map(OrganizationGql))
-            .collect())
+        load_organizations(ctx, &self.0.party_ids).await
     }
     /// The project the agreement belongs to, if any (and if you may see it).
     async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProjectGql>> {

@@ -14,12 +14,7 @@ use crate::error::{ApiError, OrInternal};
 use crate::graphql::auth;
 use crate::graphql::common::region_arg;
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::relay::{self, Conn, TotalCount};
-
-const BY_NAME: Sort = Sort {
-    field: "name",
-    direction: Direction::Asc,
-};
+use crate::graphql::relay::{self, BY_NAME, Conn, TotalCount};
 
 const BY_TITLE: Sort = Sort {
     field: "title",

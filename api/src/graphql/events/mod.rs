@@ -20,7 +20,7 @@ use async_graphql::Context;
 use bson::oid::ObjectId;
 use innohub_schema::db::collections;
 use innohub_schema::event::store::{self, EventFilter};
-use innohub_schema::page::{Cursor, Direction, Sort};
+use innohub_schema::page::{Cursor, Direction, Sort, Window};
 use mongodb::Database;
 
 use super::auth;
@@ -87,18 +87,13 @@ const BY_START: Sort = Sort {
 pub async fn list_events(
     ctx: &Context<'_>,
     filter: EventFilter,
-    first: Option<i32>,
-    after: Option<String>,
-    last: Option<i32>,
-    before: Option<String>,
+    window: &Window,
 ) -> async_graphql::Result<Conn<EventGql>> {
     let db = ctx.data::<Database>()?;
-    let window = relay::window(first, after, last, before)?;
     let query = filter.to_document(&auth::principal(ctx).visibility());
-    let page =
-        innohub_schema::page::fetch(&store::collection(db), query.clone(), BY_START, &window)
-            .await
-            .or_internal()?;
+    let page = innohub_schema::page::fetch(&store::collection(db), query.clone(), BY_START, window)
+        .await
+        .or_internal()?;
     Ok(relay::connection(
         page,
         TotalCount::new(db, collections::EVENTS, query),

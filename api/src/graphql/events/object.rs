@@ -28,7 +28,7 @@ use crate::graphql::ids::{self, Kind};
 use crate::graphql::innovations::InnovationGql;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::materials::MaterialGql;
-use crate::graphql::organizations::OrganizationGql;
+use crate::graphql::organizations::{OrganizationGql, load_organizations};
 use crate::graphql::projects::{ProjectGql, visible_project};
 use crate::graphql::relay::{self, Conn, TotalCount};
 
@@ -208,18 +208,7 @@ impl EventGql {
         self.0.cancellation_reason.as_deref()
     }
     async fn organizers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganizationGql>> {
-        let found = ctx
-            .data::<Loaders>()?
-            .organizations
-            .load_many(self.0.organizer_ids.iter().copied())
-            .await
-            .or_internal()?;
-        Ok(self
-            .0
-            .organizer_ids
-            .iter()
-            .filter_map(|id| found.get(id).cloned().map(OrganizationGql))
-            .collect())
+        load_organizations(ctx, &self.0.organizer_ids).await
     }
     async fn venue(&self) -> Option<VenueGql> {
         self.0.venue.as_ref().map(|v| VenueGql {

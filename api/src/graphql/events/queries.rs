@@ -6,7 +6,7 @@ use super::input::EventFilterInput;
 use super::{EventGql, list_events, visible_event};
 use crate::error::ApiError;
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::relay::Conn;
+use crate::graphql::relay::{self, Conn};
 
 #[derive(Default)]
 pub struct EventQuery;
@@ -24,7 +24,8 @@ impl EventQuery {
         before: Option<String>,
     ) -> async_graphql::Result<Conn<EventGql>> {
         let filter = filter.unwrap_or_default().into_domain()?;
-        list_events(ctx, filter, first, after, last, before).await
+        let window = relay::window(first, after, last, before)?;
+        list_events(ctx, filter, &window).await
     }
 
     async fn event(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<EventGql> {

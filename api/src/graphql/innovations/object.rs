@@ -15,7 +15,7 @@ use crate::graphql::events;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::materials;
-use crate::graphql::organizations::OrganizationGql;
+use crate::graphql::organizations::{OrganizationGql, load_organization};
 use crate::graphql::projects::{ProjectGql, visible_project};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -95,13 +95,7 @@ impl InnovatorGql {
         let Some(id) = self.0.organization_id else {
             return Ok(None);
         };
-        Ok(ctx
-            .data::<Loaders>()?
-            .organizations
-            .load_one(id)
-            .await
-            .or_internal()?
-            .map(OrganizationGql))
+        load_organization(ctx, id).await
     }
 }
 

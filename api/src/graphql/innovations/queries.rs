@@ -18,7 +18,7 @@ use crate::error::{ApiError, OrInternal};
 use crate::graphql::auth;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::relay::{self, Conn, TotalCount};
+use crate::graphql::relay::{self, Conn, NEWEST_FIRST, TotalCount};
 use crate::graphql::search;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
@@ -39,10 +39,7 @@ impl InnovationOrder {
                 field: "updated_at",
                 direction: Direction::Desc,
             },
-            InnovationOrder::CreatedAtDesc => Sort {
-                field: "_id",
-                direction: Direction::Desc,
-            },
+            InnovationOrder::CreatedAtDesc => NEWEST_FIRST,
             InnovationOrder::TitleAsc => Sort {
                 field: "title",
                 direction: Direction::Asc,

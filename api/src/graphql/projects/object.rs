@@ -13,7 +13,7 @@ use crate::graphql::common::RegionGql;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::innovations::{InnovationFilterInput, InnovationGql, list_innovations};
 use crate::graphql::loaders::{LoadedProject, Loaders};
-use crate::graphql::organizations::OrganizationGql;
+use crate::graphql::organizations::{OrganizationGql, load_organization, load_organizations};
 use crate::graphql::relay::{self, Conn};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -142,27 +142,10 @@ impl ProjectGql {
         let Some(id) = self.0.implementer_id else {
             return Ok(None);
         };
-        let org = ctx
-            .data::<Loaders>()?
-            .organizations
-            .load_one(id)
-            .await
-            .or_internal()?;
-        Ok(org.map(OrganizationGql))
+        load_organization(ctx, id).await
     }
     async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganizationGql>> {
-        let orgs = ctx
-            .data::<Loaders>()?
-            .organizations
-            .load_many(self.0.partner_ids.iter().copied())
-            .await
-            .or_internal()?;
-        Ok(self
-            .0
-            .partner_ids
-            .iter()
-            .filter_map(|id| orgs.get(id).cloned().map(OrganizationGql))
-            .collect())
+        load_organizations(ctx, &self.0.partner_ids).await
     }
     async fn targets(&self) -> Vec<TargetGql> {
         self.0

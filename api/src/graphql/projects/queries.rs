@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Object};
 use innohub_schema::db::collections;
-use innohub_schema::page::{Cursor, Direction, Sort};
+use innohub_schema::page::Cursor;
 use innohub_schema::project;
 use mongodb::Database;
 
@@ -11,12 +11,7 @@ use crate::error::{ApiError, OrInternal};
 use crate::graphql::auth;
 use crate::graphql::common::region_arg;
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::relay::{self, Conn, TotalCount};
-
-const NEWEST_FIRST: Sort = Sort {
-    field: "_id",
-    direction: Direction::Desc,
-};
+use crate::graphql::relay::{self, Conn, NEWEST_FIRST, TotalCount};
 
 #[derive(Default)]
 pub struct ProjectQuery;
