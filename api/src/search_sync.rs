@@ -5,7 +5,8 @@
 //! load means a write that lands during the load is seen twice at worst, never missed; indexing
 //! is idempotent. Every api process follows the streams itself, so a write through one process
 //! shows up in the search of all others. A broken stream resumes from its last token; if that
-//! fails, the index is rebuilt from scratch.
+//! fails, the index is rebuilt from scratch. Mutations also index what they wrote at once
+//! ([`index_now`]), so the writer's own next search finds it.
 
 use std::time::Duration;
 
@@ -314,9 +315,13 @@ where
     }
 }
 
-/// Indexes a document this process just wrote, so its own next search sees it without waiting
-/// for the change stream (which will index it again, harmlessly).
-pub async fn index_now(index: &SearchIndex, doc: SearchDoc) {
+/// Indexes a document a mutation of this process just wrote, so the process's own next search
+/// sees it without waiting for the change stream (which will index it again, harmlessly); other
+/// processes follow the stream.
+pub async fn index_now(ctx: &async_graphql::Context<'_>, doc: SearchDoc) {
+    let Ok(index) = ctx.data::<SearchIndex>() else {
+        return;
+    };
     let index = index.clone();
     match tokio::task::spawn_blocking(move || index.upsert(doc)).await {
         Ok(Ok(())) => {}

@@ -82,6 +82,16 @@ pub fn decode(id: &str, kind: Kind) -> Result<ObjectId, ApiError> {
     }
 }
 
+/// An optional id argument or input field of `kind`.
+pub fn decode_opt(id: Option<&ID>, kind: Kind) -> Result<Option<ObjectId>, ApiError> {
+    id.map(|id| decode(id, kind)).transpose()
+}
+
+/// A list of ids of `kind`; one malformed id fails the whole list.
+pub fn decode_list(ids: &[ID], kind: Kind) -> Result<Vec<ObjectId>, ApiError> {
+    ids.iter().map(|id| decode(id, kind)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

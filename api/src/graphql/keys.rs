@@ -6,8 +6,8 @@ use innohub_schema::access::{self, Action, ApiKey};
 use mongodb::Database;
 
 use super::auth;
+use super::common::RegionGql;
 use super::ids::{self, Kind};
-use super::organizations::RegionGql;
 use super::payload::{UserError, user_errors};
 use crate::error::{ApiError, OrInternal};
 

@@ -5,19 +5,21 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use innohub_schema::db::collections;
+use innohub_schema::error::DomainError;
+use innohub_schema::innovation::store as innovation_store;
 use innohub_schema::material::{self, Material, MaterialFields, MaterialFilter};
-use innohub_schema::page::{Cursor, Direction, Sort};
+use innohub_schema::page::Cursor;
 use mongodb::Database;
 
 use super::auth;
+use super::common::RegionGql;
 use super::ids::{self, Kind};
 use super::innovations::InnovationGql;
-use super::organizations::RegionGql;
 use super::payload::{UserError, user_errors};
 use super::projects::{ProjectGql, visible_project};
-use super::relay::{self, Conn, TotalCount};
+use super::relay::{self, Conn, NEWEST_FIRST, TotalCount};
 use crate::error::{ApiError, OrInternal};
-use innohub_schema::innovation::store as innovation_store;
+use crate::search_sync;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(
@@ -120,6 +122,7 @@ impl MaterialGql {
 }
 
 #[derive(InputObject, Default)]
+#[graphql(name = "MaterialFilter")]
 pub struct MaterialFilterInput {
     kind: Option<MaterialKindGql>,
     innovation: Option<ID>,
@@ -162,15 +165,25 @@ pub struct MaterialPayload {
     user_errors: Vec<UserError>,
 }
 
+impl MaterialPayload {
+    fn done(material: Material) -> Self {
+        Self {
+            material: Some(MaterialGql(Arc::new(material))),
+            user_errors: Vec::new(),
+        }
+    }
+
+    fn errors(errors: Vec<DomainError>) -> Self {
+        Self {
+            material: None,
+            user_errors: user_errors(errors),
+        }
+    }
+}
+
 fn domain_fields(input: MaterialFieldsInput) -> Result<MaterialFields, ApiError> {
-    let decode_all = |list: Option<Vec<ID>>, kind| {
-        list.map(|l| {
-            l.iter()
-                .map(|id| ids::decode(id, kind))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()
-    };
+    let decode_all =
+        |list: Option<Vec<ID>>, kind| list.map(|l| ids::decode_list(&l, kind)).transpose();
     Ok(MaterialFields {
         kind: input.kind.map(Into::into),
         title: input.title,
@@ -182,11 +195,6 @@ fn domain_fields(input: MaterialFieldsInput) -> Result<MaterialFields, ApiError>
         published: input.published,
     })
 }
-
-const NEWEST_FIRST: Sort = Sort {
-    field: "_id",
-    direction: Direction::Desc,
-};
 
 #[derive(Default)]
 pub struct MaterialQuery;
@@ -208,14 +216,8 @@ impl MaterialQuery {
         let f = filter.unwrap_or_default();
         let domain = MaterialFilter {
             kind: f.kind.map(Into::into),
-            innovation_id: f
-                .innovation
-                .map(|id| ids::decode(&id, Kind::Innovation))
-                .transpose()?,
-            project_id: f
-                .project
-                .map(|id| ids::decode(&id, Kind::Project))
-                .transpose()?,
+            innovation_id: ids::decode_opt(f.innovation.as_ref(), Kind::Innovation)?,
+            project_id: ids::decode_opt(f.project.as_ref(), Kind::Project)?,
             language: f.language,
         };
         let query = domain.to_document(&auth::principal(ctx).visibility());
@@ -272,20 +274,12 @@ impl MaterialMutation {
         let db = ctx.data::<Database>()?;
         let m = match domain_fields(input.fields)?.apply(Material::blank(), true) {
             Ok(m) => m,
-            Err(errors) => {
-                return Ok(MaterialPayload {
-                    material: None,
-                    user_errors: user_errors(errors),
-                });
-            }
+            Err(errors) => return Ok(MaterialPayload::errors(errors)),
         };
         auth::require_editor(ctx, m.region)?;
         material::insert(db, &m).await.or_internal()?;
-        super::search::reindex(ctx, crate::search_sync::material_doc(&m)).await;
-        Ok(MaterialPayload {
-            material: Some(MaterialGql(Arc::new(m))),
-            user_errors: Vec::new(),
-        })
+        search_sync::index_now(ctx, search_sync::material_doc(&m)).await;
+        Ok(MaterialPayload::done(m))
     }
 
     async fn update_material(
@@ -303,19 +297,11 @@ impl MaterialMutation {
         auth::require_editor(ctx, current.region)?;
         let m = match domain_fields(input.fields)?.apply(current, false) {
             Ok(m) => m,
-            Err(errors) => {
-                return Ok(MaterialPayload {
-                    material: None,
-                    user_errors: user_errors(errors),
-                });
-            }
+            Err(errors) => return Ok(MaterialPayload::errors(errors)),
         };
         auth::require_editor(ctx, m.region)?;
         material::replace(db, &m).await.or_internal()?;
-        super::search::reindex(ctx, crate::search_sync::material_doc(&m)).await;
-        Ok(MaterialPayload {
-            material: Some(MaterialGql(Arc::new(m))),
-            user_errors: Vec::new(),
-        })
+        search_sync::index_now(ctx, search_sync::material_doc(&m)).await;
+        Ok(MaterialPayload::done(m))
     }
 }

@@ -5,6 +5,7 @@
 //! principal and fresh DataLoaders to every request.
 
 pub mod auth;
+mod common;
 mod cooperation;
 mod events;
 pub mod ids;
@@ -15,6 +16,7 @@ mod materials;
 mod node;
 mod organizations;
 mod payload;
+mod personal_data;
 mod projects;
 mod relay;
 mod search;
@@ -46,6 +48,7 @@ pub struct Query(
     materials::MaterialQuery,
     cooperation::CooperationQuery,
     events::EventQuery,
+    personal_data::PersonalDataQuery,
     search::SearchQueryRoot,
     statistics::StatisticsQuery,
 );
@@ -59,6 +62,7 @@ pub struct Mutation(
     materials::MaterialMutation,
     cooperation::CooperationMutation,
     events::EventMutation,
+    personal_data::PersonalDataMutation,
     statistics::StatisticsMutation,
 );
 
@@ -98,5 +102,14 @@ mod tests {
             on_disk == super::sdl(),
             "schema/innohub.graphql is stale: run `cargo run -p innohub-api -- export-schema`"
         );
+    }
+
+    /// Clients see domain names; the `Gql` suffix that tells a GraphQL wrapper from its
+    /// domain type in Rust must not leak into the schema (give the type a `name`).
+    #[test]
+    fn the_exported_sdl_carries_no_rust_suffixes() {
+        let sdl = super::sdl();
+        let leaked: Vec<&str> = sdl.lines().filter(|l| l.contains("Gql")).collect();
+        assert!(leaked.is_empty(), "Rust type names in the SDL: {leaked:#?}");
     }
 }

@@ -6,11 +6,9 @@ use super::cooperation::{AgreementGql, ThematicGroupGql, visible_agreement, visi
 use super::events::{EventGql, RegistrationGql, staff_registration, visible_event};
 use super::ids::{self, Kind};
 use super::innovations::{InnovationGql, visible_innovation};
-use super::loaders::Loaders;
 use super::materials::{MaterialGql, visible_material};
-use super::organizations::OrganizationGql;
+use super::organizations::{OrganizationGql, load_organization};
 use super::projects::{ProjectGql, visible_project};
-use crate::error::OrInternal;
 
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID"))]
@@ -36,13 +34,7 @@ impl NodeQuery {
         Ok(match kind {
             Kind::Innovation => visible_innovation(ctx, oid).await?.map(Node::Innovation),
             Kind::Project => visible_project(ctx, oid).await?.map(Node::Project),
-            Kind::Organization => ctx
-                .data::<Loaders>()?
-                .organizations
-                .load_one(oid)
-                .await
-                .or_internal()?
-                .map(|o| Node::Organization(OrganizationGql(o))),
+            Kind::Organization => load_organization(ctx, oid).await?.map(Node::Organization),
             Kind::Material => visible_material(ctx, oid).await?.map(Node::Material),
             Kind::ApiKey | Kind::DateOption => None,
             Kind::Event => visible_event(ctx, oid).await?.map(Node::Event),

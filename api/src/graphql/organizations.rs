@@ -1,65 +1,24 @@
-//! Organizations and regions.
+//! Organizations, and the list of regions.
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use bson::oid::ObjectId;
 use innohub_schema::db::collections;
 use innohub_schema::organization::{
     self, Address, NewOrganization, Organization, OrganizationKind,
 };
-use innohub_schema::page::{Cursor, Direction, Sort};
-use innohub_schema::region::{REGIONS, RegionCode};
+use innohub_schema::page::Cursor;
+use innohub_schema::region::REGIONS;
 use mongodb::Database;
 
 use super::auth;
+use super::common::{OrganizationKindGql, RegionGql, region_arg};
 use super::ids::{self, Kind};
+use super::loaders::Loaders;
 use super::payload::{UserError, user_errors};
-use super::relay::{self, Conn, TotalCount};
+use super::relay::{self, BY_NAME, Conn, TotalCount};
 use crate::error::{ApiError, OrInternal};
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "innohub_schema::organization::OrganizationKind")]
-pub enum OrganizationKindGql {
-    RegionalSocialPolicyCentre,
-    MunicipalSocialWelfareCentre,
-    DistrictFamilySupportCentre,
-    LocalGovernment,
-    Ngo,
-    SocialEconomyEntity,
-    University,
-    Company,
-    Media,
-    Other,
-}
-
-/// A voivodeship.
-#[derive(SimpleObject, Clone)]
-#[graphql(name = "Region")]
-pub struct RegionGql {
-    /// Official two-digit TERYT code, e.g. "12".
-    pub code: String,
-    /// Polish name, e.g. "małopolskie".
-    pub name: String,
-}
-
-impl From<RegionCode> for RegionGql {
-    fn from(code: RegionCode) -> Self {
-        let r = code.region();
-        Self {
-            code: r.code.to_owned(),
-            name: r.name.to_owned(),
-        }
-    }
-}
-
-/// Parses a region code given as a query argument (a GraphQL error, not a userError).
-pub fn region_arg(code: Option<String>) -> Result<Option<RegionCode>, ApiError> {
-    code.map(|c| {
-        RegionCode::parse(&c, innohub_schema::error::FieldPath::root("region"))
-            .map_err(|e| ApiError::BadUserInput(format!("region: {}", e.message)))
-    })
-    .transpose()
-}
 
 #[derive(SimpleObject, Clone)]
 #[graphql(name = "Address")]
@@ -111,6 +70,37 @@ impl OrganizationGql {
     }
 }
 
+/// An organization by id, through the request's loader; organizations are public.
+pub async fn load_organization(
+    ctx: &Context<'_>,
+    id: ObjectId,
+) -> async_graphql::Result<Option<OrganizationGql>> {
+    let found = ctx
+        .data::<Loaders>()?
+        .organizations
+        .load_one(id)
+        .await
+        .or_internal()?;
+    Ok(found.map(OrganizationGql))
+}
+
+/// Organizations by id in the order given, in one batch; ids that point nowhere are left out.
+pub async fn load_organizations(
+    ctx: &Context<'_>,
+    ids: &[ObjectId],
+) -> async_graphql::Result<Vec<OrganizationGql>> {
+    let found = ctx
+        .data::<Loaders>()?
+        .organizations
+        .load_many(ids.iter().copied())
+        .await
+        .or_internal()?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.get(id).cloned().map(OrganizationGql))
+        .collect())
+}
+
 #[derive(InputObject, Default)]
 pub struct OrganizationFilter {
     region: Option<String>,
@@ -152,11 +142,6 @@ pub struct OrganizationPayload {
 
 #[derive(Default)]
 pub struct OrganizationQuery;
-
-const BY_NAME: Sort = Sort {
-    field: "name",
-    direction: Direction::Asc,
-};
 
 #[Object]
 impl OrganizationQuery {

@@ -5,7 +5,7 @@ use async_graphql::Object;
 use async_graphql::connection::EmptyFields;
 use async_graphql::connection::{Connection, Edge};
 use bson::Document;
-use innohub_schema::page::{Cursor, Page, Window};
+use innohub_schema::page::{Cursor, Direction, Page, Sort, Window};
 use mongodb::Database;
 
 use crate::error::{ApiError, OrInternal};
@@ -41,6 +41,18 @@ impl TotalCount {
 }
 
 pub type Conn<N> = Connection<String, N, TotalCount, EmptyFields>;
+
+/// Newest first: an ObjectId starts with its creation time.
+pub const NEWEST_FIRST: Sort = Sort {
+    field: "_id",
+    direction: Direction::Desc,
+};
+
+/// Alphabetically by `name`.
+pub const BY_NAME: Sort = Sort {
+    field: "name",
+    direction: Direction::Asc,
+};
 
 /// Checks Relay arguments; a bad cursor or size is the client's error, said clearly.
 pub fn window(

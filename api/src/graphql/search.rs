@@ -93,13 +93,6 @@ pub fn offset_after(cursor: Option<&Cursor>) -> Result<usize, ApiError> {
     }
 }
 
-/// Makes this process's search see a write at once; other processes follow the change stream.
-pub async fn reindex(ctx: &Context<'_>, doc: innohub_search::SearchDoc) {
-    if let Ok(index) = ctx.data::<SearchIndex>() {
-        crate::search_sync::index_now(index, doc).await;
-    }
-}
-
 /// Searches the index as `principal` may: the index filters by the same visibility rule as
 /// MongoDB listings, so totals and pages count only what the caller may open.
 pub fn ranked(

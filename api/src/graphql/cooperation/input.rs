@@ -1,0 +1,193 @@
+//! What clients send about thematic groups and agreements: the listing filters, the fields of
+//! each, and the inputs of each mutation, with their translation into the schema's types.
+
+use async_graphql::{ID, InputObject, MaybeUndefined};
+use chrono::NaiveDate;
+use innohub_schema::cooperation::{AgreementFields, GroupFields, MemberFields, PersonFields};
+
+use super::object::{AgreementStatusGql, MemberRoleGql};
+use crate::error::ApiError;
+use crate::graphql::common::patch;
+use crate::graphql::ids::{self, Kind};
+
+#[derive(InputObject, Default)]
+pub struct ThematicGroupFilter {
+    /// TERYT code of the voivodeship.
+    pub region: Option<String>,
+    #[graphql(name = "project")]
+    pub project_id: Option<ID>,
+}
+
+#[derive(InputObject, Default)]
+#[graphql(name = "CooperationAgreementFilter")]
+pub struct AgreementFilterInput {
+    #[graphql(name = "project")]
+    pub project_id: Option<ID>,
+    /// Agreements this organization is party to.
+    #[graphql(name = "party")]
+    pub party_id: Option<ID>,
+    pub status: Option<AgreementStatusGql>,
+    /// TERYT code of the voivodeship.
+    pub region: Option<String>,
+}
+
+#[derive(InputObject)]
+#[graphql(name = "ThematicGroupMemberPersonInput")]
+pub struct MemberPersonInput {
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+/// A member: an organization, a person, or a person representing an organization.
+#[derive(InputObject)]
+pub struct ThematicGroupMemberInput {
+    #[graphql(name = "organization")]
+    organization_id: Option<ID>,
+    person: Option<MemberPersonInput>,
+    role: MemberRoleGql,
+    joined_on: Option<NaiveDate>,
+}
+
+impl ThematicGroupMemberInput {
+    pub fn into_domain(self) -> Result<MemberFields, ApiError> {
+        Ok(MemberFields {
+            organization_id: ids::decode_opt(self.organization_id.as_ref(), Kind::Organization)?,
+            person: self.person.map(|p| PersonFields {
+                name: p.name,
+                email: p.email,
+                phone: p.phone,
+            }),
+            role: self.role.into(),
+            joined_on: self.joined_on,
+        })
+    }
+}
+
+/// Fields of a thematic group. On update, omitted fields stay as they are and null clears an
+/// optional one.
+#[derive(InputObject, Default)]
+pub struct ThematicGroupFieldsInput {
+    pub name: Option<String>,
+    /// The cooperation platform, e.g. "Regionalna Platforma Współpracy".
+    pub platform: Option<String>,
+    /// The organization that convenes the group.
+    #[graphql(name = "convener")]
+    pub convener_id: Option<ID>,
+    /// TERYT code of the voivodeship.
+    pub region: Option<String>,
+    pub established_on: Option<NaiveDate>,
+    pub description: MaybeUndefined<String>,
+    /// The group's tasks, each a short text; replaces the list.
+    pub tasks: Option<Vec<String>>,
+    #[graphql(name = "project")]
+    pub project_id: MaybeUndefined<ID>,
+    pub published: Option<bool>,
+}
+
+impl ThematicGroupFieldsInput {
+    pub fn into_domain(self) -> Result<GroupFields, ApiError> {
+        Ok(GroupFields {
+            name: self.name,
+            platform: self.platform,
+            convener_id: ids::decode_opt(self.convener_id.as_ref(), Kind::Organization)?,
+            region: self.region,
+            established_on: self.established_on,
+            description: patch(self.description, Ok)?,
+            tasks: self.tasks,
+            project_id: patch(self.project_id, |id| ids::decode(&id, Kind::Project))?,
+            published: self.published,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateThematicGroupInput {
+    #[graphql(flatten)]
+    pub fields: ThematicGroupFieldsInput,
+    /// The first members; more join with `addThematicGroupMember`.
+    pub members: Option<Vec<ThematicGroupMemberInput>>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateThematicGroupInput {
+    pub id: ID,
+    #[graphql(flatten)]
+    pub fields: ThematicGroupFieldsInput,
+}
+
+#[derive(InputObject)]
+pub struct AddThematicGroupMemberInput {
+    pub group_id: ID,
+    #[graphql(flatten)]
+    pub member: ThematicGroupMemberInput,
+}
+
+#[derive(InputObject)]
+pub struct RemoveThematicGroupMemberInput {
+    pub group_id: ID,
+    pub member_id: ID,
+}
+
+/// Fields of a cooperation agreement. On update, omitted fields stay as they are and null
+/// clears an optional one.
+#[derive(InputObject, Default)]
+#[graphql(name = "CooperationAgreementFieldsInput")]
+pub struct AgreementFieldsInput {
+    pub title: Option<String>,
+    /// The organizations party to it: at least two, each once; replaces the list.
+    #[graphql(name = "parties")]
+    pub party_ids: Option<Vec<ID>>,
+    #[graphql(name = "project")]
+    pub project_id: MaybeUndefined<ID>,
+    /// Required unless the agreement is a DRAFT, and absent for a draft.
+    pub signed_on: MaybeUndefined<NaiveDate>,
+    /// The event at which it was (or is to be) signed.
+    #[graphql(name = "signingEvent")]
+    pub signing_event_id: MaybeUndefined<ID>,
+    /// What the parties agree to cooperate on.
+    pub scope: Option<String>,
+    /// DRAFT when a new agreement does not say. An update may sign a draft, and terminate or
+    /// expire a signed agreement.
+    pub status: Option<AgreementStatusGql>,
+    /// Not before the signing date; required for an EXPIRED agreement.
+    pub valid_until: MaybeUndefined<NaiveDate>,
+    /// TERYT code of the voivodeship.
+    pub region: Option<String>,
+    pub published: Option<bool>,
+}
+
+impl AgreementFieldsInput {
+    pub fn into_domain(self) -> Result<AgreementFields, ApiError> {
+        Ok(AgreementFields {
+            title: self.title,
+            party_ids: self
+                .party_ids
+                .map(|l| ids::decode_list(&l, Kind::Organization))
+                .transpose()?,
+            project_id: patch(self.project_id, |id| ids::decode(&id, Kind::Project))?,
+            signed_on: patch(self.signed_on, Ok)?,
+            signing_event_id: patch(self.signing_event_id, |id| ids::decode(&id, Kind::Event))?,
+            scope: self.scope,
+            status: self.status.map(Into::into),
+            valid_until: patch(self.valid_until, Ok)?,
+            region: self.region,
+            published: self.published,
+        })
+    }
+}
+
+#[derive(InputObject)]
+#[graphql(name = "CreateCooperationAgreementInput")]
+pub struct CreateAgreementInput {
+    #[graphql(flatten)]
+    pub fields: AgreementFieldsInput,
+}
+
+#[derive(InputObject)]
+#[graphql(name = "UpdateCooperationAgreementInput")]
+pub struct UpdateAgreementInput {
+    pub id: ID,
+    #[graphql(flatten)]
+    pub fields: AgreementFieldsInput,
+}

@@ -1,0 +1,113 @@
+//! The root fields that read thematic groups and agreements.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object};
+use innohub_schema::cooperation::store::{self, AgreementFilter};
+use innohub_schema::db::collections;
+use innohub_schema::page::{Cursor, Direction, Sort};
+use mongodb::Database;
+
+use super::input::{AgreementFilterInput, ThematicGroupFilter};
+use super::{AgreementGql, ThematicGroupGql, visible_agreement, visible_group};
+use crate::error::{ApiError, OrInternal};
+use crate::graphql::auth;
+use crate::graphql::common::region_arg;
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::relay::{self, BY_NAME, Conn, TotalCount};
+
+const BY_TITLE: Sort = Sort {
+    field: "title",
+    direction: Direction::Asc,
+};
+
+#[derive(Default)]
+pub struct CooperationQuery;
+
+#[Object]
+impl CooperationQuery {
+    /// Thematic groups visible to you, by name.
+    async fn thematic_groups(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ThematicGroupFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<ThematicGroupGql>> {
+        let db = ctx.data::<Database>()?;
+        let window = relay::window(first, after, last, before)?;
+        let f = filter.unwrap_or_default();
+        let query = store::group_filter(
+            &auth::principal(ctx).visibility(),
+            region_arg(f.region)?,
+            ids::decode_opt(f.project_id.as_ref(), Kind::Project)?,
+        );
+        let page = innohub_schema::page::fetch(&store::groups(db), query.clone(), BY_NAME, &window)
+            .await
+            .or_internal()?;
+        Ok(relay::connection(
+            page,
+            TotalCount::new(db, collections::THEMATIC_GROUPS, query),
+            |g| Cursor {
+                key: g.name.clone().into(),
+                id: g.id,
+            },
+            |g| ThematicGroupGql(Arc::new(g)),
+        ))
+    }
+
+    async fn thematic_group(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<ThematicGroupGql> {
+        let oid = ids::decode(&id, Kind::ThematicGroup)?;
+        visible_group(ctx, oid)
+            .await?
+            .ok_or_else(|| ApiError::NotFound("ThematicGroup").into())
+    }
+
+    /// Cooperation agreements visible to you, by title.
+    async fn agreements(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AgreementFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<AgreementGql>> {
+        let db = ctx.data::<Database>()?;
+        let window = relay::window(first, after, last, before)?;
+        let f = filter.unwrap_or_default();
+        let query = AgreementFilter {
+            project_id: ids::decode_opt(f.project_id.as_ref(), Kind::Project)?,
+            party_id: ids::decode_opt(f.party_id.as_ref(), Kind::Organization)?,
+            status: f.status.map(Into::into),
+            region: region_arg(f.region)?,
+        }
+        .to_document(&auth::principal(ctx).visibility());
+        let page =
+            innohub_schema::page::fetch(&store::agreements(db), query.clone(), BY_TITLE, &window)
+                .await
+                .or_internal()?;
+        Ok(relay::connection(
+            page,
+            TotalCount::new(db, collections::AGREEMENTS, query),
+            |a| Cursor {
+                key: a.title.clone().into(),
+                id: a.id,
+            },
+            |a| AgreementGql(Arc::new(a)),
+        ))
+    }
+
+    async fn agreement(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<AgreementGql> {
+        let oid = ids::decode(&id, Kind::Agreement)?;
+        visible_agreement(ctx, oid)
+            .await?
+            .ok_or_else(|| ApiError::NotFound("CooperationAgreement").into())
+    }
+}

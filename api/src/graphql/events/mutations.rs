@@ -1,0 +1,351 @@
+//! The root fields that change events and registrations. Each checks who may act, turns the
+//! input into the schema's types and lets the schema decide; what the schema refuses comes back
+//! as `userErrors`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::Utc;
+use innohub_schema::error::FieldPath;
+use innohub_schema::event::EventStatus;
+use innohub_schema::event::model::Event;
+use innohub_schema::event::registrations::{self, NewRegistration};
+use innohub_schema::event::store;
+use mongodb::Database;
+
+use super::input::{
+    CancelEventInput, CancelRegistrationInput, CreateEventInput, EventIdInput, FixEventDateInput,
+    RegisterForEventInput, UpdateEventInput, fields,
+};
+use super::{EventGql, Links, RegistrationGql};
+use crate::error::{ApiError, OrInternal};
+use crate::graphql::auth;
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::payload::{UserError, UserErrorCode, user_errors};
+use crate::search_sync;
+
+#[derive(SimpleObject)]
+pub struct EventPayload {
+    event: Option<EventGql>,
+    user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct RegisterForEventPayload {
+    registration: Option<RegistrationGql>,
+    /// The secret that cancels this registration; shown once, never stored.
+    cancellation_token: Option<String>,
+    /// A page where the registrant can cancel.
+    cancellation_url: Option<String>,
+    user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct CancelRegistrationPayload {
+    registration: Option<RegistrationGql>,
+    user_errors: Vec<UserError>,
+}
+
+fn event_errors(errors: Vec<UserError>) -> EventPayload {
+    EventPayload {
+        event: None,
+        user_errors: errors,
+    }
+}
+
+fn field_error(field: &[&str], code: UserErrorCode, message: &str) -> UserError {
+    UserError {
+        field: field.iter().map(|s| (*s).to_owned()).collect(),
+        message: message.to_owned(),
+        code,
+    }
+}
+
+/// The event behind an id in a mutation's input, which the caller must be allowed to edit.
+async fn editable(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Event> {
+    auth::require_key(ctx)?;
+    let db = ctx.data::<Database>()?;
+    let oid = ids::decode(id, Kind::Event)?;
+    let event = store::get(db, oid)
+        .await
+        .or_internal()?
+        .filter(|e| {
+            auth::principal(ctx)
+                .visibility()
+                .allows(e.published, e.region)
+        })
+        .ok_or(ApiError::NotFound("Event"))?;
+    auth::require_editor(ctx, event.region)?;
+    Ok(event)
+}
+
+/// The answer to a successful change; this process's search sees the change at once.
+async fn done(ctx: &Context<'_>, event: Event) -> EventPayload {
+    search_sync::index_now(ctx, search_sync::event_doc(&event)).await;
+    EventPayload {
+        event: Some(EventGql(Arc::new(event))),
+        user_errors: Vec::new(),
+    }
+}
+
+async fn change_status(
+    ctx: &Context<'_>,
+    id: &ID,
+    next: EventStatus,
+    reason: Option<String>,
+) -> async_graphql::Result<EventPayload> {
+    let event = editable(ctx, id).await?;
+    let db = ctx.data::<Database>()?;
+    if next == EventStatus::Published && event.window.is_none() && event.date_options.is_empty() {
+        return Ok(event_errors(vec![field_error(
+            &["input", "id"],
+            UserErrorCode::Required,
+            "an event needs a date or proposed dates before it is published",
+        )]));
+    }
+    let reason = match reason
+        .as_deref()
+        .map(|r| innohub_schema::values::optional_text(Some(r), FieldPath::input("reason"), 2_000))
+        .transpose()
+    {
+        Ok(r) => r.flatten(),
+        Err(e) => return Ok(event_errors(user_errors(vec![e]))),
+    };
+    match store::transition(db, event.id, next, reason)
+        .await
+        .or_internal()?
+    {
+        Ok(e) => Ok(done(ctx, e).await),
+        Err(e) => Ok(event_errors(user_errors(vec![e]))),
+    }
+}
+
+#[derive(Default)]
+pub struct EventMutation;
+
+#[Object]
+impl EventMutation {
+    /// Records an event (staff, or a partner for its own region). New events are drafts unless
+    /// `status` says otherwise.
+    async fn create_event(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEventInput,
+    ) -> async_graphql::Result<EventPayload> {
+        auth::require_key(ctx)?;
+        let db = ctx.data::<Database>()?;
+        let (fields, mut problems) = fields(ctx, input.fields, input.status).await?;
+        let event = match fields.create(Utc::now()) {
+            Ok(e) if problems.is_empty() => e,
+            Ok(_) => return Ok(event_errors(problems)),
+            Err(errors) => {
+                problems.extend(user_errors(errors));
+                return Ok(event_errors(problems));
+            }
+        };
+        auth::require_editor(ctx, event.region)?;
+        store::insert(db, &event).await.or_internal()?;
+        Ok(done(ctx, event).await)
+    }
+
+    /// Changes the fields given (staff, or a partner for its own region).
+    async fn update_event(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateEventInput,
+    ) -> async_graphql::Result<EventPayload> {
+        let current = editable(ctx, &input.id).await?;
+        let db = ctx.data::<Database>()?;
+        let (fields, mut problems) = fields(ctx, input.fields, None).await?;
+        let has_registrations = if fields.date_options.is_some() {
+            registrations::any_for(db, current.id).await.or_internal()?
+        } else {
+            false
+        };
+        let next = match fields.update(&current, has_registrations) {
+            Ok(e) if problems.is_empty() => e,
+            Ok(_) => return Ok(event_errors(problems)),
+            Err(errors) => {
+                problems.extend(user_errors(errors));
+                return Ok(event_errors(problems));
+            }
+        };
+        auth::require_editor(ctx, next.region)?;
+        let saved = match store::save_content(db, &next, current.updated_at)
+            .await
+            .or_internal()?
+        {
+            Ok(e) => e,
+            Err(e) => return Ok(event_errors(user_errors(vec![e]))),
+        };
+        if saved.capacity != current.capacity {
+            // More places (or none to count) may let waiting registrations in.
+            registrations::rebalance(db, saved.id).await.or_internal()?;
+        }
+        let saved = store::get(db, saved.id)
+            .await
+            .or_internal()?
+            .unwrap_or(saved);
+        Ok(done(ctx, saved).await)
+    }
+
+    /// Opens a draft (or a postponed event) to the public and to registration.
+    async fn publish_event(
+        &self,
+        ctx: &Context<'_>,
+        input: EventIdInput,
+    ) -> async_graphql::Result<EventPayload> {
+        change_status(ctx, &input.id, EventStatus::Published, None).await
+    }
+
+    /// Postpones a published event; registrations stay.
+    async fn postpone_event(
+        &self,
+        ctx: &Context<'_>,
+        input: EventIdInput,
+    ) -> async_graphql::Result<EventPayload> {
+        change_status(ctx, &input.id, EventStatus::Postponed, None).await
+    }
+
+    /// Cancels an event; it stays visible, marked cancelled, and closes to registration.
+    async fn cancel_event(
+        &self,
+        ctx: &Context<'_>,
+        input: CancelEventInput,
+    ) -> async_graphql::Result<EventPayload> {
+        change_status(ctx, &input.id, EventStatus::Cancelled, input.reason).await
+    }
+
+    /// Marks a published event as held.
+    async fn complete_event(
+        &self,
+        ctx: &Context<'_>,
+        input: EventIdInput,
+    ) -> async_graphql::Result<EventPayload> {
+        change_status(ctx, &input.id, EventStatus::Completed, None).await
+    }
+
+    /// Fixes one of the proposed dates as the event's date.
+    async fn fix_event_date(
+        &self,
+        ctx: &Context<'_>,
+        input: FixEventDateInput,
+    ) -> async_graphql::Result<EventPayload> {
+        let event = editable(ctx, &input.event_id).await?;
+        let db = ctx.data::<Database>()?;
+        let option = ids::decode(&input.date_option_id, Kind::DateOption)?;
+        match store::fix_date(db, &event, option).await.or_internal()? {
+            Ok(e) => Ok(done(ctx, e).await),
+            Err(e) => Ok(event_errors(user_errors(vec![e]))),
+        }
+    }
+
+    /// Registers a person. Anyone may register for a published event before its deadline; the
+    /// answer says whether they got a place (CONFIRMED) or wait for one (WAITLISTED), and
+    /// carries the secret that cancels the registration.
+    async fn register_for_event(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterForEventInput,
+    ) -> async_graphql::Result<RegisterForEventPayload> {
+        let db = ctx.data::<Database>()?;
+        let refuse = |errors: Vec<UserError>| RegisterForEventPayload {
+            registration: None,
+            cancellation_token: None,
+            cancellation_url: None,
+            user_errors: errors,
+        };
+        let event_id = ids::decode(&input.event_id, Kind::Event)?;
+        let date_option_id = input
+            .date_option_id
+            .as_ref()
+            .map(|id| ids::decode(id, Kind::DateOption))
+            .transpose()?;
+        let Some(event) = store::get(db, event_id).await.or_internal()? else {
+            return Ok(refuse(vec![field_error(
+                &["input", "eventId"],
+                UserErrorCode::NotFound,
+                "no event with this id",
+            )]));
+        };
+        let registered = registrations::register(
+            db,
+            &event,
+            NewRegistration {
+                name: input.name,
+                email: input.email,
+                phone: input.phone,
+                organization: input.organization,
+                organization_kind: input.organization_kind.map(Into::into),
+                date_option_id,
+                consent: input.consent,
+            },
+        )
+        .await
+        .or_internal()?;
+        match registered {
+            Ok(r) => {
+                let url = ctx
+                    .data_opt::<Links>()
+                    .cloned()
+                    .unwrap_or_default()
+                    .absolute(&format!("/registrations/cancel?token={}", r.cancel_token));
+                Ok(RegisterForEventPayload {
+                    registration: Some(RegistrationGql::new(r.registration, true)),
+                    cancellation_token: Some(r.cancel_token),
+                    cancellation_url: Some(url),
+                    user_errors: Vec::new(),
+                })
+            }
+            Err(errors) => Ok(refuse(user_errors(errors))),
+        }
+    }
+
+    /// Cancels a registration, with the token from its link (anyone holding it) or by id
+    /// (staff). A confirmed place goes to the oldest waiting registration.
+    async fn cancel_registration(
+        &self,
+        ctx: &Context<'_>,
+        input: CancelRegistrationInput,
+    ) -> async_graphql::Result<CancelRegistrationPayload> {
+        let db = ctx.data::<Database>()?;
+        let refuse = |e: UserError| CancelRegistrationPayload {
+            registration: None,
+            user_errors: vec![e],
+        };
+        let (cancelled, own) = match (input.token, input.registration_id) {
+            (Some(token), None) => (
+                registrations::cancel_by_token(db, &token)
+                    .await
+                    .or_internal()?,
+                true,
+            ),
+            (None, Some(id)) => {
+                auth::require_staff(ctx)?;
+                let oid = ids::decode(&id, Kind::Registration)?;
+                (
+                    registrations::cancel_by_id(db, oid).await.or_internal()?,
+                    false,
+                )
+            }
+            _ => {
+                return Ok(refuse(field_error(
+                    &["input"],
+                    UserErrorCode::Required,
+                    "give either the token or the registration id",
+                )));
+            }
+        };
+        match cancelled {
+            Some(r) => Ok(CancelRegistrationPayload {
+                registration: Some(RegistrationGql::new(r, own)),
+                user_errors: Vec::new(),
+            }),
+            None => Ok(refuse(field_error(
+                &["input"],
+                UserErrorCode::NotFound,
+                "no active registration matches",
+            ))),
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! What clients read of an event: the event itself, its schedule, venue, audience, agenda and
+//! proposed dates, and the registration figures anyone may see.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use bson::doc;
+use bson::oid::ObjectId;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use innohub_schema::db::collections;
+use innohub_schema::event::RegistrationStatus;
+use innohub_schema::event::model::{DateOption, Event};
+use innohub_schema::event::registrations::{self, Counts};
+use innohub_schema::event::time::{EventWindow, in_warsaw};
+use innohub_schema::innovation::store as innovations;
+use innohub_schema::material;
+use innohub_schema::page::{Cursor, Direction, Sort};
+use mongodb::Database;
+use rust_decimal::Decimal;
+
+use super::Links;
+use super::registration::{RegistrationGql, RegistrationStatusGql};
+use crate::error::OrInternal;
+use crate::graphql::auth;
+use crate::graphql::common::{OrganizationKindGql, RegionGql, TargetGroupGql};
+use crate::graphql::cooperation;
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::innovations::InnovationGql;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::materials::MaterialGql;
+use crate::graphql::organizations::{OrganizationGql, load_organizations};
+use crate::graphql::projects::{ProjectGql, visible_project};
+use crate::graphql::relay::{self, Conn, TotalCount};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "innohub_schema::event::EventKind", name = "EventKind")]
+pub enum EventKindGql {
+    Conference,
+    ThematicGroupMeeting,
+    Seminar,
+    Training,
+    SigningCeremony,
+    Consultation,
+    Other,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "innohub_schema::event::EventStatus", name = "EventStatus")]
+pub enum EventStatusGql {
+    /// Being prepared; visible to editors only, closed to registration.
+    Draft,
+    Published,
+    Postponed,
+    Cancelled,
+    Completed,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "innohub_schema::event::model::Admission", name = "Admission")]
+pub enum AdmissionGql {
+    Free,
+    Paid,
+    /// The announcement does not say.
+    NotStated,
+}
+
+fn warsaw(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    in_warsaw(t)
+}
+
+/// When something takes place, in Warsaw time.
+#[derive(SimpleObject, Clone)]
+pub struct Schedule {
+    /// Start, with Warsaw's offset (`2016-12-07T10:00:00+01:00`); for a whole-day event,
+    /// Warsaw midnight of its first day.
+    start: DateTime<FixedOffset>,
+    /// End, if announced; for a whole-day event, Warsaw midnight after its last day.
+    end: Option<DateTime<FixedOffset>>,
+    /// Whether it was announced by days only (no hours).
+    all_day: bool,
+    /// First day, in Warsaw.
+    first_day: NaiveDate,
+    /// Last day, in Warsaw.
+    last_day: NaiveDate,
+    time_zone: &'static str,
+}
+
+impl From<&EventWindow> for Schedule {
+    fn from(w: &EventWindow) -> Self {
+        Self {
+            start: warsaw(w.start),
+            end: w.end.map(warsaw),
+            all_day: w.all_day,
+            first_day: w.first_day(),
+            last_day: w.last_day(),
+            time_zone: "Europe/Warsaw",
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+#[graphql(name = "Venue")]
+pub struct VenueGql {
+    name: Option<String>,
+    street: Option<String>,
+    postal_code: Option<String>,
+    city: Option<String>,
+    /// Room within the venue, e.g. "sala nr 5 (parter)".
+    room: Option<String>,
+    region: Option<RegionGql>,
+}
+
+#[derive(SimpleObject, Clone)]
+#[graphql(name = "Audience")]
+pub struct AudienceGql {
+    organization_kinds: Vec<OrganizationKindGql>,
+    target_groups: Vec<TargetGroupGql>,
+    description: Option<String>,
+}
+
+#[derive(SimpleObject, Clone)]
+#[graphql(name = "EventContact")]
+pub struct EventContact {
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct AgendaItem {
+    title: String,
+    schedule: Option<Schedule>,
+    speaker: Option<String>,
+    description: Option<String>,
+}
+
+/// One date proposed in a date poll.
+pub struct DateOptionGql {
+    event: Arc<Event>,
+    option: DateOption,
+}
+
+#[Object(name = "DateOption")]
+impl DateOptionGql {
+    async fn id(&self) -> ID {
+        ids::encode(Kind::DateOption, self.option.id)
+    }
+    async fn schedule(&self) -> Schedule {
+        Schedule::from(&self.option.window)
+    }
+    /// Active (confirmed or waiting) registrations that chose this date.
+    async fn registrations(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let counts = counts_for(ctx, self.event.id).await?;
+        Ok(counts
+            .by_option
+            .iter()
+            .find(|(o, _)| *o == self.option.id)
+            .map_or(0, |(_, n)| *n as i32))
+    }
+    /// Whether staff fixed this date as the event's date.
+    async fn fixed(&self) -> bool {
+        self.event.fixed_option_id == Some(self.option.id)
+    }
+}
+
+/// Registration figures anyone may see.
+#[derive(SimpleObject)]
+pub struct RegistrationSummary {
+    confirmed: i32,
+    waitlisted: i32,
+    /// Places left; null when the event has no capacity limit.
+    remaining_places: Option<i32>,
+    /// Whether registering is possible right now.
+    open: bool,
+}
+
+async fn counts_for(ctx: &Context<'_>, event: ObjectId) -> async_graphql::Result<Arc<Counts>> {
+    Ok(ctx
+        .data::<Loaders>()?
+        .registration_counts
+        .load_one(event)
+        .await
+        .or_internal()?
+        .unwrap_or_default())
+}
+
+#[derive(Clone)]
+pub struct EventGql(pub Arc<Event>);
+
+#[Object(name = "Event")]
+impl EventGql {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Event, self.0.id)
+    }
+    async fn kind(&self) -> EventKindGql {
+        self.0.kind.into()
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn status(&self) -> EventStatusGql {
+        self.0.status.into()
+    }
+    async fn cancellation_reason(&self) -> Option<&str> {
+        self.0.cancellation_reason.as_deref()
+    }
+    async fn organizers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganizationGql>> {
+        load_organizations(ctx, &self.0.organizer_ids).await
+    }
+    async fn venue(&self) -> Option<VenueGql> {
+        self.0.venue.as_ref().map(|v| VenueGql {
+            name: v.name.clone(),
+            street: v.street.clone(),
+            postal_code: v.postal_code.clone(),
+            city: v.city.clone(),
+            room: v.room.clone(),
+            region: v.region.map(Into::into),
+        })
+    }
+    async fn region(&self) -> Option<RegionGql> {
+        self.0.region.map(Into::into)
+    }
+    async fn online_url(&self) -> Option<&str> {
+        self.0.online_url.as_deref()
+    }
+    /// When it takes place; null while a date poll is open.
+    async fn schedule(&self) -> Option<Schedule> {
+        self.0.window.as_ref().map(Schedule::from)
+    }
+    /// Start in Warsaw time; null while a date poll is open.
+    async fn start(&self) -> Option<DateTime<FixedOffset>> {
+        self.0.window.map(|w| warsaw(w.start))
+    }
+    /// End in Warsaw time, if announced.
+    async fn end(&self) -> Option<DateTime<FixedOffset>> {
+        self.0.window.and_then(|w| w.end).map(warsaw)
+    }
+    /// The dates proposed in a date poll, earliest first.
+    async fn date_options(&self) -> Vec<DateOptionGql> {
+        self.0
+            .date_options
+            .iter()
+            .map(|o| DateOptionGql {
+                event: self.0.clone(),
+                option: *o,
+            })
+            .collect()
+    }
+    /// Whether registrants must choose one of `dateOptions`.
+    async fn date_poll_open(&self) -> bool {
+        self.0.poll_open()
+    }
+    async fn audience(&self) -> AudienceGql {
+        let a = &self.0.audience;
+        AudienceGql {
+            organization_kinds: a.organization_kinds.iter().map(|k| (*k).into()).collect(),
+            target_groups: a.target_groups.iter().map(|g| (*g).into()).collect(),
+            description: a.description.clone(),
+        }
+    }
+    async fn capacity(&self) -> Option<i32> {
+        self.0.capacity.map(|c| c as i32)
+    }
+    async fn registration_deadline(&self) -> Option<DateTime<FixedOffset>> {
+        self.0.registration_deadline.map(warsaw)
+    }
+    /// An external registration form, where the organiser uses one.
+    async fn registration_url(&self) -> Option<&str> {
+        self.0.registration_url.as_deref()
+    }
+    async fn admission(&self) -> AdmissionGql {
+        self.0.admission.into()
+    }
+    /// The fee in PLN, for a paid event.
+    async fn fee(&self) -> Option<Decimal> {
+        self.0.fee.map(|f| f.amount())
+    }
+    async fn contact(&self) -> EventContact {
+        let c = &self.0.contact;
+        EventContact {
+            name: c.name.clone(),
+            email: c.email.as_ref().map(|e| e.as_str().to_owned()),
+            phone: c.phone.clone(),
+        }
+    }
+    async fn agenda(&self) -> Vec<AgendaItem> {
+        self.0
+            .agenda
+            .iter()
+            .map(|a| AgendaItem {
+                title: a.title.clone(),
+                schedule: a.window.as_ref().map(Schedule::from),
+                speaker: a.speaker.clone(),
+                description: a.description.clone(),
+            })
+            .collect()
+    }
+    /// Innovations presented at the event (those you may see).
+    async fn presented_innovations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<InnovationGql>> {
+        if self.0.presented_innovation_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let db = ctx.data::<Database>()?;
+        let visibility = auth::principal(ctx).visibility();
+        let found = innovations::find_many(db, &self.0.presented_innovation_ids)
+            .await
+            .or_internal()?;
+        Ok(self
+            .0
+            .presented_innovation_ids
+            .iter()
+            .filter_map(|id| found.iter().find(|i| i.id == *id))
+            .filter(|i| visibility.allows(i.published, i.region))
+            .map(|i| InnovationGql(Arc::new(i.clone())))
+            .collect())
+    }
+    /// Dissemination materials handed out or presented (those you may see).
+    async fn materials(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MaterialGql>> {
+        if self.0.material_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let db = ctx.data::<Database>()?;
+        let visibility = auth::principal(ctx).visibility();
+        let found = material::find_many(db, &self.0.material_ids)
+            .await
+            .or_internal()?;
+        Ok(self
+            .0
+            .material_ids
+            .iter()
+            .filter_map(|id| found.iter().find(|m| m.id == *id))
+            .filter(|m| visibility.allows(m.published, m.region))
+            .map(|m| MaterialGql(Arc::new(m.clone())))
+            .collect())
+    }
+    async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProjectGql>> {
+        match self.0.project_id {
+            Some(id) => visible_project(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// The thematic group this is a meeting of.
+    async fn thematic_group(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<cooperation::ThematicGroupGql>> {
+        match self.0.thematic_group_id {
+            Some(id) => cooperation::visible_group(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// Counts and remaining places; public.
+    async fn registration_summary(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<RegistrationSummary> {
+        let counts = counts_for(ctx, self.0.id).await?;
+        let open =
+            innohub_schema::event::registration::check(&self.0.gate(), Utc::now(), true).is_ok();
+        Ok(RegistrationSummary {
+            confirmed: counts.confirmed as i32,
+            waitlisted: counts.waitlisted as i32,
+            remaining_places: self.0.remaining_places().map(|n| n as i32),
+            open,
+        })
+    }
+    /// The registrations, oldest first: personal data, for staff and admins only.
+    async fn registrations(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<Vec<RegistrationStatusGql>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<RegistrationGql>> {
+        auth::require_staff(ctx)?;
+        let db = ctx.data::<Database>()?;
+        let window = relay::window(first, after, last, before)?;
+        let mut filter = doc! { "event_id": self.0.id };
+        if let Some(statuses) = status.filter(|s| !s.is_empty()) {
+            let s: Vec<String> = statuses
+                .into_iter()
+                .map(|s| {
+                    let s: RegistrationStatus = s.into();
+                    bson::to_bson(&s)
+                        .ok()
+                        .and_then(|b| b.as_str().map(str::to_owned))
+                        .unwrap_or_default()
+                })
+                .collect();
+            filter.insert("status", doc! { "$in": s });
+        }
+        let page = innohub_schema::page::fetch(
+            &registrations::collection(db),
+            filter.clone(),
+            BY_CREATED,
+            &window,
+        )
+        .await
+        .or_internal()?;
+        Ok(relay::connection(
+            page,
+            TotalCount::new(db, collections::REGISTRATIONS, filter),
+            |r| Cursor {
+                key: bson::DateTime::from_chrono(r.created_at).into(),
+                id: r.id,
+            },
+            |r| RegistrationGql::new(r, false),
+        ))
+    }
+    /// The event as an iCalendar file.
+    async fn ics_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let id = ids::encode(Kind::Event, self.0.id);
+        Ok(ctx
+            .data_opt::<Links>()
+            .cloned()
+            .unwrap_or_default()
+            .absolute(&format!("/events/{}.ics", id.0)))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+const BY_CREATED: Sort = Sort {
+    field: "created_at",
+    direction: Direction::Asc,
+};

@@ -1,0 +1,246 @@
+//! The catalogue: `innovations` with its filters, orders and Polish full-text search, and
+//! `innovation(id)`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, Object};
+use bson::oid::ObjectId;
+use futures::TryStreamExt;
+use innohub_schema::db::collections;
+use innohub_schema::innovation::model::Innovation;
+use innohub_schema::innovation::store::{self, InnovationFilter};
+use innohub_schema::page::{Cursor, Direction, Sort, Window};
+use mongodb::Database;
+
+use super::input::InnovationFilterInput;
+use super::{InnovationGql, visible_innovation};
+use crate::error::{ApiError, OrInternal};
+use crate::graphql::auth;
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::loaders::Loaders;
+use crate::graphql::relay::{self, Conn, NEWEST_FIRST, TotalCount};
+use crate::graphql::search;
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum InnovationOrder {
+    /// Most recently changed first.
+    #[default]
+    UpdatedAtDesc,
+    /// Newest first.
+    CreatedAtDesc,
+    /// By title, A to Z.
+    TitleAsc,
+}
+
+impl InnovationOrder {
+    fn sort(self) -> Sort {
+        match self {
+            InnovationOrder::UpdatedAtDesc => Sort {
+                field: "updated_at",
+                direction: Direction::Desc,
+            },
+            InnovationOrder::CreatedAtDesc => NEWEST_FIRST,
+            InnovationOrder::TitleAsc => Sort {
+                field: "title",
+                direction: Direction::Asc,
+            },
+        }
+    }
+
+    fn cursor(self, i: &Innovation) -> Cursor {
+        let key = match self {
+            InnovationOrder::UpdatedAtDesc => {
+                bson::Bson::DateTime(bson::DateTime::from_chrono(i.updated_at))
+            }
+            InnovationOrder::CreatedAtDesc => i.id.into(),
+            InnovationOrder::TitleAsc => i.title.clone().into(),
+        };
+        Cursor { key, id: i.id }
+    }
+}
+
+/// The listing behind `innovations` and `Project.innovations`.
+pub async fn list_innovations(
+    ctx: &Context<'_>,
+    filter: Option<InnovationFilterInput>,
+    project: Option<ObjectId>,
+    order: Option<InnovationOrder>,
+    search: Option<String>,
+    window: &Window,
+) -> async_graphql::Result<Conn<InnovationGql>> {
+    let db = ctx.data::<Database>()?;
+    let domain = filter.unwrap_or_default().into_domain(project)?;
+    if let Some(text) = search.filter(|t| !t.trim().is_empty()) {
+        return search_innovations(ctx, domain, &text, window).await;
+    }
+    let query = domain.to_document(&auth::principal(ctx).visibility());
+    let order = order.unwrap_or_default();
+    let page =
+        innohub_schema::page::fetch(&store::collection(db), query.clone(), order.sort(), window)
+            .await
+            .or_internal()?;
+    prefetch(ctx, &page.items).await?;
+    Ok(relay::connection(
+        page,
+        TotalCount::new(db, collections::INNOVATIONS, query),
+        |i| order.cursor(i),
+        |i| InnovationGql(Arc::new(i)),
+    ))
+}
+
+/// How many ranked matches a filtered search considers; beyond this, refine the words.
+const SEARCH_CANDIDATES: usize = 1_000;
+
+/// `innovations(search:)`: the filter applied to the best-ranked matches, in rank order, paged
+/// by position.
+async fn search_innovations(
+    ctx: &Context<'_>,
+    mut filter: InnovationFilter,
+    text: &str,
+    window: &Window,
+) -> async_graphql::Result<Conn<InnovationGql>> {
+    let db = ctx.data::<Database>()?;
+    let index = ctx.data::<innohub_search::SearchIndex>()?;
+    let principal = auth::principal(ctx);
+    if !window.forward {
+        return Err(ApiError::BadUserInput(
+            "search results page forwards only (`first`/`after`)".into(),
+        )
+        .into());
+    }
+    let hits = search::ranked(
+        index,
+        principal,
+        text,
+        vec![innohub_search::DocKind::Innovation],
+        0,
+        SEARCH_CANDIDATES,
+    )?;
+    let rank: std::collections::HashMap<ObjectId, usize> = hits
+        .hits
+        .iter()
+        .enumerate()
+        .filter_map(|(n, h)| ObjectId::parse_str(&h.id).ok().map(|id| (id, n)))
+        .collect();
+    filter.ids = Some(rank.keys().copied().collect());
+    let query = filter.to_document(&principal.visibility());
+    let mut found: Vec<Innovation> = store::collection(db)
+        .find(query.clone())
+        .await
+        .or_internal()?
+        .try_collect()
+        .await
+        .or_internal()?;
+    found.sort_by_key(|i| rank.get(&i.id).copied().unwrap_or(usize::MAX));
+    let start = search::offset_after(window.cursor.as_ref())?;
+    let total = found.len();
+    let items: Vec<(usize, Innovation)> = found
+        .into_iter()
+        .enumerate()
+        .skip(start)
+        .take(window.limit)
+        .collect();
+    let page = innohub_schema::page::Page {
+        has_next: start + items.len() < total,
+        has_previous: start > 0,
+        items,
+    };
+    let prefetched: Vec<Innovation> = page.items.iter().map(|(_, i)| i.clone()).collect();
+    prefetch(ctx, &prefetched).await?;
+    Ok(relay::connection(
+        page,
+        TotalCount::new(db, collections::INNOVATIONS, query),
+        |(n, i)| Cursor {
+            key: bson::Bson::Int64(*n as i64),
+            id: i.id,
+        },
+        |(_, i)| InnovationGql(Arc::new(i)),
+    ))
+}
+
+/// Loads the relations the query asks for, for the whole page at once, before the nodes are
+/// resolved. The DataLoaders would batch them anyway, but only within a short time window, so a
+/// slow moment could split a batch, and two overlapping batches of one loader can fetch the
+/// same key twice. Asking for every key up front, in order, fixes what a page costs: the page,
+/// then its projects (with their innovation counts, two concurrent queries) and materials, then
+/// every organization the page shows (innovators', implementers', partners') in one query.
+async fn prefetch(ctx: &Context<'_>, page: &[Innovation]) -> async_graphql::Result<()> {
+    let loaders = ctx.data::<Loaders>()?;
+    let node = ctx.look_ahead().field("edges").field("node");
+    let project = node.field("project");
+    let mut orgs: Vec<ObjectId> = Vec::new();
+    let materials = async {
+        if node.field("materials").exists() {
+            loaders
+                .materials
+                .load_many(page.iter().map(|i| i.id))
+                .await
+                .or_internal()?;
+        }
+        Ok::<_, ApiError>(())
+    };
+    let projects = async {
+        if project.exists() {
+            let ids: Vec<ObjectId> = page.iter().filter_map(|i| i.project_id).collect();
+            return loaders
+                .projects
+                .load_many(ids)
+                .await
+                .or_internal()
+                .map(Some);
+        }
+        Ok(None)
+    };
+    let (materials, projects) = tokio::join!(materials, projects);
+    materials?;
+    if let Some(loaded) = projects?
+        && (project.field("implementer").exists() || project.field("partners").exists())
+    {
+        orgs.extend(loaded.values().flat_map(|l| {
+            l.project
+                .implementer_id
+                .into_iter()
+                .chain(l.project.partner_ids.iter().copied())
+        }));
+    }
+    if node.field("innovator").field("organization").exists() {
+        orgs.extend(page.iter().filter_map(|i| i.innovator.organization_id));
+    }
+    if !orgs.is_empty() {
+        loaders.organizations.load_many(orgs).await.or_internal()?;
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+pub struct InnovationQuery;
+
+#[Object]
+impl InnovationQuery {
+    /// The catalogue of innovations visible to you.
+    #[allow(clippy::too_many_arguments)]
+    async fn innovations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<InnovationFilterInput>,
+        #[graphql(
+            desc = "Words to search for (Polish-aware, as `search`); results come in rank order."
+        )]
+        search: Option<String>,
+        order_by: Option<InnovationOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<InnovationGql>> {
+        let window = relay::window(first, after, last, before)?;
+        list_innovations(ctx, filter, None, order_by, search, &window).await
+    }
+
+    async fn innovation(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<InnovationGql> {
+        let oid = ids::decode(&id, Kind::Innovation)?;
+        visible_innovation(ctx, oid)
+            .await?
+            .ok_or_else(|| ApiError::NotFound("Innovation").into())
+    }
+}
