@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use innohub_schema::access::Action;
 use innohub_schema::db::collections;
 use innohub_schema::error::DomainError;
 use innohub_schema::innovation::store as innovation_store;
@@ -90,13 +91,12 @@ impl MaterialGql {
     /// The innovations this material presents (those visible to you).
     async fn innovations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InnovationGql>> {
         let db = ctx.data::<Database>()?;
-        let visibility = auth::principal(ctx).visibility();
         let found = innovation_store::find_many(db, &self.0.innovation_ids)
             .await
             .or_internal()?;
         Ok(found
             .into_iter()
-            .filter(|i| visibility.allows(i.published, i.region))
+            .filter(|i| auth::sees(ctx, i))
             .map(|i| InnovationGql(Arc::new(i)))
             .collect())
     }
@@ -254,8 +254,7 @@ pub async fn visible_material(
 ) -> async_graphql::Result<Option<MaterialGql>> {
     let db = ctx.data::<Database>()?;
     let m = material::get(db, id).await.or_internal()?;
-    let visibility = auth::principal(ctx).visibility();
-    Ok(m.filter(|m| visibility.allows(m.published, m.region))
+    Ok(m.filter(|m| auth::sees(ctx, m))
         .map(|m| MaterialGql(Arc::new(m))))
 }
 
@@ -270,13 +269,13 @@ impl MaterialMutation {
         ctx: &Context<'_>,
         input: CreateMaterialInput,
     ) -> async_graphql::Result<MaterialPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
         let m = match domain_fields(input.fields)?.apply(Material::blank(), true) {
             Ok(m) => m,
             Err(errors) => return Ok(MaterialPayload::errors(errors)),
         };
-        auth::require_editor(ctx, m.region)?;
+        auth::may_create_in(ctx, m.region)?;
         material::insert(db, &m).await.or_internal()?;
         search_sync::index_now(ctx, search_sync::material_doc(&m)).await;
         Ok(MaterialPayload::done(m))
@@ -287,19 +286,15 @@ impl MaterialMutation {
         ctx: &Context<'_>,
         input: UpdateMaterialInput,
     ) -> async_graphql::Result<MaterialPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
         let oid = ids::decode(&input.id, Kind::Material)?;
-        let current = material::get(db, oid)
-            .await
-            .or_internal()?
-            .ok_or(ApiError::NotFound("Material"))?;
-        auth::require_editor(ctx, current.region)?;
+        let current = auth::editable(ctx, material::get(db, oid).await.or_internal()?)?;
         let m = match domain_fields(input.fields)?.apply(current, false) {
             Ok(m) => m,
             Err(errors) => return Ok(MaterialPayload::errors(errors)),
         };
-        auth::require_editor(ctx, m.region)?;
+        auth::may_create_in(ctx, m.region)?;
         material::replace(db, &m).await.or_internal()?;
         search_sync::index_now(ctx, search_sync::material_doc(&m)).await;
         Ok(MaterialPayload::done(m))

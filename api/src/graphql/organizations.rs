@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use bson::oid::ObjectId;
+use innohub_schema::access::Action;
 use innohub_schema::db::collections;
 use innohub_schema::organization::{
     self, Address, NewOrganization, Organization, OrganizationKind,
@@ -18,7 +19,7 @@ use super::ids::{self, Kind};
 use super::loaders::Loaders;
 use super::payload::{UserError, user_errors};
 use super::relay::{self, BY_NAME, Conn, TotalCount};
-use crate::error::{ApiError, OrInternal};
+use crate::error::OrInternal;
 
 #[derive(SimpleObject, Clone)]
 #[graphql(name = "Address")]
@@ -223,7 +224,7 @@ impl OrganizationMutation {
         input: CreateOrganizationInput,
     ) -> async_graphql::Result<OrganizationPayload> {
         let db = ctx.data::<Database>()?;
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let parsed = parse(input);
         let org = match parsed {
             Ok(o) => o,
@@ -234,7 +235,7 @@ impl OrganizationMutation {
                 });
             }
         };
-        auth::require_editor(ctx, org.region)?;
+        auth::may_create_in(ctx, org.region)?;
         organization::insert(db, &org).await.or_internal()?;
         Ok(OrganizationPayload {
             organization: Some(OrganizationGql(Arc::new(org))),
@@ -249,13 +250,9 @@ impl OrganizationMutation {
         input: UpdateOrganizationInput,
     ) -> async_graphql::Result<OrganizationPayload> {
         let db = ctx.data::<Database>()?;
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let oid = ids::decode(&input.id, Kind::Organization)?;
-        let current = organization::get(db, oid)
-            .await
-            .or_internal()?
-            .ok_or(ApiError::NotFound("Organization"))?;
-        auth::require_editor(ctx, current.region)?;
+        let current = auth::editable(ctx, organization::get(db, oid).await.or_internal()?)?;
         let org = match parse(input.fields) {
             Ok(o) => Organization {
                 id: current.id,
@@ -269,7 +266,7 @@ impl OrganizationMutation {
                 });
             }
         };
-        auth::require_editor(ctx, org.region)?;
+        auth::may_create_in(ctx, org.region)?;
         organization::replace(db, &org).await.or_internal()?;
         Ok(OrganizationPayload {
             organization: Some(OrganizationGql(Arc::new(org))),

@@ -2,8 +2,16 @@
 //! with the input the client sent. They are data, not GraphQL errors, so a form can show each
 //! next to its field.
 
-use async_graphql::{Enum, SimpleObject};
-use innohub_schema::error::{DomainError, ErrorCode};
+use async_graphql::{Context, Enum, ID, SimpleObject};
+use bson::oid::ObjectId;
+use innohub_schema::access::Guarded;
+use innohub_schema::error::{DomainError, ErrorCode, FieldPath};
+use innohub_schema::references::References;
+use mongodb::Database;
+
+use super::auth;
+use super::ids::{self, Kind};
+use crate::error::{ApiError, OrInternal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 pub enum UserErrorCode {
@@ -55,7 +63,7 @@ pub fn user_errors(errors: Vec<DomainError>) -> Vec<UserError> {
     errors.into_iter().map(UserError::from).collect()
 }
 
-/// A reference in the input that points nowhere.
+/// An id in the input that points nowhere (an object deleted meanwhile).
 pub fn not_found(field: &str, what: &str) -> UserError {
     UserError {
         field: vec!["input".to_owned(), field.to_owned()],
@@ -64,27 +72,41 @@ pub fn not_found(field: &str, what: &str) -> UserError {
     }
 }
 
-/// Decodes an optional reference from the input and checks that it points at something;
-/// a reference to nothing becomes a NOT_FOUND userError at `field` (a malformed id stays a
-/// GraphQL error, as any id argument).
-pub async fn reference<Fut>(
-    id: Option<&async_graphql::ID>,
-    kind: super::ids::Kind,
-    exists: impl FnOnce(bson::oid::ObjectId) -> Fut,
-    field: &[&str],
-    problems: &mut Vec<UserError>,
-) -> async_graphql::Result<Option<bson::oid::ObjectId>>
-where
-    Fut: std::future::Future<Output = Result<bool, crate::error::ApiError>>,
-{
-    let Some(id) = id else { return Ok(None) };
-    let oid = super::ids::decode(id, kind)?;
-    if !exists(oid).await? {
-        problems.push(UserError {
-            field: field.iter().map(|s| (*s).to_owned()).collect(),
-            message: "nothing with this id exists".to_owned(),
-            code: UserErrorCode::NotFound,
-        });
+/// Decodes one optional id of the input (a malformed one is a GraphQL error, as any id
+/// argument) and notes it as a reference to a `T` to check.
+pub fn one_ref<T: Guarded>(
+    id: Option<&ID>,
+    kind: Kind,
+    field: FieldPath,
+    refs: &mut References,
+) -> Result<Option<ObjectId>, ApiError> {
+    let oid = id.map(|id| ids::decode(id, kind)).transpose()?;
+    refs.add::<T>(field, oid);
+    Ok(oid)
+}
+
+/// Like [`one_ref`] for a list of ids, each checked at its index.
+pub fn list_refs<T: Guarded>(
+    ids_in: Option<&[ID]>,
+    kind: Kind,
+    field: &str,
+    refs: &mut References,
+) -> Result<Option<Vec<ObjectId>>, ApiError> {
+    let Some(ids_in) = ids_in else {
+        return Ok(None);
+    };
+    let decoded = ids::decode_list(ids_in, kind)?;
+    for (i, id) in decoded.iter().enumerate() {
+        refs.add::<T>(FieldPath::input(field).index(i), Some(*id));
     }
-    Ok(Some(oid))
+    Ok(Some(decoded))
+}
+
+/// A NOT_FOUND userError for each noted reference to nothing the caller may see: another
+/// region's draft answers exactly as an id of nothing.
+pub async fn dangling(ctx: &Context<'_>, refs: &References) -> async_graphql::Result<Vec<UserError>> {
+    let db = ctx.data::<Database>()?;
+    Ok(user_errors(
+        refs.missing(db, auth::principal(ctx)).await.or_internal()?,
+    ))
 }

@@ -4,11 +4,10 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use bson::doc;
-use bson::oid::ObjectId;
 use chrono::{DateTime, Utc};
+use innohub_schema::access::Action;
 use innohub_schema::error::FieldPath;
-use innohub_schema::event::{registrations, store};
+use innohub_schema::personal_data;
 use innohub_schema::values::Email;
 use mongodb::Database;
 
@@ -32,55 +31,38 @@ impl PersonalDataQuery {
         ctx: &Context<'_>,
         email: String,
     ) -> async_graphql::Result<RegistrantData> {
-        auth::require_staff(ctx)?;
+        auth::allow(ctx, Action::HandlePersonalData)?;
         let db = ctx.data::<Database>()?;
-        let email = Email::parse(&email.to_lowercase(), FieldPath::root("email"))
+        let email = Email::parse(&email, FieldPath::root("email"))
             .map_err(|e| ApiError::BadUserInput(format!("email: {}", e.message)))?;
-        let data = registrations::export(db, &email).await.or_internal()?;
+        let data = personal_data::export(db, &email).await.or_internal()?;
         tracing::info!(
             actor = %auth::principal(ctx).actor(),
             registrations = data.registrations.len(),
             "registrant data exported"
         );
-        let event_ids: Vec<ObjectId> = data.registrations.iter().map(|r| r.event_id).collect();
-        let events = store::find_many(db, doc! { "_id": { "$in": &event_ids } })
-            .await
-            .or_internal()?;
-        let organizations =
-            innohub_schema::organization::find_many(db, &data.organization_contacts)
-                .await
-                .or_internal()?;
-        let contact_events = store::find_many(db, doc! { "_id": { "$in": &data.event_contacts } })
-            .await
-            .or_internal()?;
-        let groups = innohub_schema::cooperation::person_memberships(db, &email)
-            .await
-            .or_internal()?;
         Ok(RegistrantData {
             email: email.as_str().to_owned(),
             registrations: data
                 .registrations
                 .into_iter()
-                .map(|r| {
-                    let title = events
-                        .iter()
-                        .find(|e| e.id == r.event_id)
-                        .map(|e| e.title.clone());
-                    ExportedRegistration {
-                        event_title: title,
-                        registration: RegistrationGql::new(r, true),
-                    }
+                .map(|r| ExportedRegistration {
+                    event_title: r.event_title,
+                    registration: RegistrationGql::new(r.registration, true),
                 })
                 .collect(),
-            event_contacts: contact_events
+            event_contacts: data
+                .event_contacts
                 .into_iter()
                 .map(|e| EventGql(Arc::new(e)))
                 .collect(),
-            organization_contacts: organizations
+            organization_contacts: data
+                .organization_contacts
                 .into_iter()
                 .map(|o| OrganizationGql(Arc::new(o)))
                 .collect(),
-            thematic_group_memberships: groups
+            thematic_group_memberships: data
+                .group_memberships
                 .into_iter()
                 .map(|(group, member)| GroupMembership {
                     thematic_group_id: ids::encode(Kind::ThematicGroup, group),
@@ -131,8 +113,8 @@ pub struct ErasureGql {
     thematic_group_members: i32,
 }
 
-impl From<registrations::Erasure> for ErasureGql {
-    fn from(e: registrations::Erasure) -> Self {
+impl From<personal_data::Erasure> for ErasureGql {
+    fn from(e: personal_data::Erasure) -> Self {
         Self {
             at: e.at,
             requested_by: e.requested_by,
@@ -168,9 +150,9 @@ impl PersonalDataMutation {
         ctx: &Context<'_>,
         input: EraseRegistrantDataInput,
     ) -> async_graphql::Result<EraseRegistrantDataPayload> {
-        auth::require_staff(ctx)?;
+        auth::allow(ctx, Action::HandlePersonalData)?;
         let db = ctx.data::<Database>()?;
-        let email = match Email::parse(&input.email.to_lowercase(), FieldPath::input("email")) {
+        let email = match Email::parse(&input.email, FieldPath::input("email")) {
             Ok(e) => e,
             Err(e) => {
                 return Ok(EraseRegistrantDataPayload {
@@ -180,7 +162,7 @@ impl PersonalDataMutation {
             }
         };
         let actor = auth::principal(ctx).actor();
-        let erasure = registrations::erase(db, &email, &actor)
+        let erasure = personal_data::erase(db, &email, &actor)
             .await
             .or_internal()?;
         tracing::info!(%actor, registrations = erasure.registrations, "registrant data erased");

@@ -207,10 +207,9 @@ impl SearchQueryRoot {
                 .await
             }
         );
-        let visibility = principal.visibility();
         let mut nodes: HashMap<String, SearchResult> = HashMap::new();
         for i in innovations.or_internal()? {
-            if visibility.allows(i.published, i.region) {
+            if auth::sees(ctx, &i) {
                 nodes.insert(
                     i.id.to_hex(),
                     SearchResult::Innovation(InnovationGql(Arc::new(i))),
@@ -218,12 +217,12 @@ impl SearchQueryRoot {
             }
         }
         for (id, p) in projects.or_internal()? {
-            if visibility.allows(p.project.published, p.project.region) {
+            if auth::sees(ctx, &p.project) {
                 nodes.insert(id.to_hex(), SearchResult::Project(ProjectGql::loaded(&p)));
             }
         }
         for m in materials.or_internal()? {
-            if visibility.allows(m.published, m.region) {
+            if auth::sees(ctx, &m) {
                 nodes.insert(
                     m.id.to_hex(),
                     SearchResult::Material(MaterialGql(Arc::new(m))),
@@ -231,7 +230,7 @@ impl SearchQueryRoot {
             }
         }
         for e in events.or_internal()? {
-            if visibility.allows(e.published, e.region) {
+            if auth::sees(ctx, &e) {
                 nodes.insert(e.id.to_hex(), SearchResult::Event(EventGql(Arc::new(e))));
             }
         }

@@ -38,9 +38,9 @@ catalogue! {
     Project => "Project" in collections::PROJECTS, region |o: &Project| o.region;
     Material => "Material" in collections::MATERIALS, region |o: &Material| o.region;
     Event => "Event" in collections::EVENTS, region |o: &Event| o.region;
-    ThematicGroup => "Thematic group" in collections::THEMATIC_GROUPS,
+    ThematicGroup => "ThematicGroup" in collections::THEMATIC_GROUPS,
         region |o: &ThematicGroup| Some(o.region);
-    CooperationAgreement => "Agreement" in collections::AGREEMENTS,
+    CooperationAgreement => "CooperationAgreement" in collections::AGREEMENTS,
         region |o: &CooperationAgreement| Some(o.region);
 }
 
@@ -95,7 +95,7 @@ impl Guarded for JobRun {
 }
 
 impl Guarded for ApiKey {
-    const NAME: &'static str = "API key";
+    const NAME: &'static str = "ApiKey";
     const COLLECTION: &'static str = collections::API_KEYS;
     fn seen(&self) -> Seen {
         Seen::Admins

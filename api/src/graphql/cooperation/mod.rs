@@ -30,8 +30,7 @@ pub async fn visible_group(
 ) -> async_graphql::Result<Option<ThematicGroupGql>> {
     let db = ctx.data::<Database>()?;
     let g = store::get_group(db, id).await.or_internal()?;
-    let visibility = auth::principal(ctx).visibility();
-    Ok(g.filter(|g| visibility.allows(g.published, Some(g.region)))
+    Ok(g.filter(|g| auth::sees(ctx, g))
         .map(|g| ThematicGroupGql(Arc::new(g))))
 }
 
@@ -42,7 +41,6 @@ pub async fn visible_agreement(
 ) -> async_graphql::Result<Option<AgreementGql>> {
     let db = ctx.data::<Database>()?;
     let a = store::get_agreement(db, id).await.or_internal()?;
-    let visibility = auth::principal(ctx).visibility();
-    Ok(a.filter(|a| visibility.allows(a.published, Some(a.region)))
+    Ok(a.filter(|a| auth::sees(ctx, a))
         .map(|a| AgreementGql(Arc::new(a))))
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use bson::oid::ObjectId;
 use chrono::{DateTime, Utc};
+use innohub_schema::access::Action;
 use innohub_schema::cooperation::store;
 use innohub_schema::cooperation::{CooperationAgreement, ThematicGroup};
 use innohub_schema::error::{DomainError, FieldPath};
@@ -82,7 +83,7 @@ impl AgreementPayload {
 /// authorised again before it is written.
 fn require_editor_of(ctx: &Context<'_>, region: Option<&str>) -> Result<(), ApiError> {
     match region.and_then(|r| RegionCode::parse(r, FieldPath::none()).ok()) {
-        Some(r) => auth::require_editor(ctx, Some(r)),
+        Some(r) => auth::may_create_in(ctx, Some(r)),
         None => Ok(()),
     }
 }
@@ -94,12 +95,8 @@ async fn editable_group(
     id: &ID,
 ) -> async_graphql::Result<ThematicGroup> {
     let oid = ids::decode(id, Kind::ThematicGroup)?;
-    let group = store::get_group(db, oid)
-        .await
-        .or_internal()?
-        .ok_or(ApiError::NotFound("ThematicGroup"))?;
-    auth::require_editor(ctx, Some(group.region))?;
-    Ok(group)
+    let group = store::get_group(db, oid).await.or_internal()?;
+    Ok(auth::editable(ctx, group)?)
 }
 
 /// Writes a changed group if nobody changed it since it was read at `read_at`.
@@ -127,7 +124,7 @@ impl CooperationMutation {
         ctx: &Context<'_>,
         input: CreateThematicGroupInput,
     ) -> async_graphql::Result<ThematicGroupPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         require_editor_of(ctx, input.fields.region.as_deref())?;
         let db = ctx.data::<Database>()?;
         let members = input
@@ -136,14 +133,14 @@ impl CooperationMutation {
             .into_iter()
             .map(ThematicGroupMemberInput::into_domain)
             .collect::<Result<Vec<_>, _>>()?;
-        let checked = store::new_group(db, input.fields.into_domain()?, members)
+        let checked = store::new_group(db, auth::principal(ctx), input.fields.into_domain()?, members)
             .await
             .or_internal()?;
         let group = match checked {
             Ok(g) => g,
             Err(errors) => return Ok(ThematicGroupPayload::errors(errors)),
         };
-        auth::require_editor(ctx, Some(group.region))?;
+        auth::may_create_in(ctx, Some(group.region))?;
         store::insert_group(db, &group).await.or_internal()?;
         Ok(ThematicGroupPayload::done(group))
     }
@@ -155,18 +152,18 @@ impl CooperationMutation {
         ctx: &Context<'_>,
         input: UpdateThematicGroupInput,
     ) -> async_graphql::Result<ThematicGroupPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
         let current = editable_group(ctx, db, &input.id).await?;
         require_editor_of(ctx, input.fields.region.as_deref())?;
-        let checked = store::changed_group(db, &current, input.fields.into_domain()?)
+        let checked = store::changed_group(db, auth::principal(ctx), &current, input.fields.into_domain()?)
             .await
             .or_internal()?;
         let group = match checked {
             Ok(g) => g,
             Err(errors) => return Ok(ThematicGroupPayload::errors(errors)),
         };
-        auth::require_editor(ctx, Some(group.region))?;
+        auth::may_create_in(ctx, Some(group.region))?;
         Ok(
             match save_group(db, &group, current.updated_at, "id").await? {
                 Ok(g) => ThematicGroupPayload::done(g),
@@ -181,7 +178,7 @@ impl CooperationMutation {
         ctx: &Context<'_>,
         input: AddThematicGroupMemberInput,
     ) -> async_graphql::Result<AddThematicGroupMemberPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
         let current = editable_group(ctx, db, &input.group_id).await?;
         let fields = input.member.into_domain()?;
@@ -190,7 +187,7 @@ impl CooperationMutation {
             member: None,
             user_errors: user_errors(errors),
         };
-        let (group, member) = match store::group_with_member(db, &current, fields)
+        let (group, member) = match store::group_with_member(db, auth::principal(ctx), &current, fields)
             .await
             .or_internal()?
         {
@@ -215,7 +212,7 @@ impl CooperationMutation {
         ctx: &Context<'_>,
         input: RemoveThematicGroupMemberInput,
     ) -> async_graphql::Result<ThematicGroupPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
         let current = editable_group(ctx, db, &input.group_id).await?;
         let member_id = ObjectId::parse_str(input.member_id.as_str()).map_err(|_| {
@@ -242,17 +239,17 @@ impl CooperationMutation {
         ctx: &Context<'_>,
         input: CreateAgreementInput,
     ) -> async_graphql::Result<AgreementPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         require_editor_of(ctx, input.fields.region.as_deref())?;
         let db = ctx.data::<Database>()?;
-        let checked = store::new_agreement(db, input.fields.into_domain()?)
+        let checked = store::new_agreement(db, auth::principal(ctx), input.fields.into_domain()?)
             .await
             .or_internal()?;
         let agreement = match checked {
             Ok(a) => a,
             Err(errors) => return Ok(AgreementPayload::errors(errors)),
         };
-        auth::require_editor(ctx, Some(agreement.region))?;
+        auth::may_create_in(ctx, Some(agreement.region))?;
         store::insert_agreement(db, &agreement)
             .await
             .or_internal()?;
@@ -265,23 +262,19 @@ impl CooperationMutation {
         ctx: &Context<'_>,
         input: UpdateAgreementInput,
     ) -> async_graphql::Result<AgreementPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
         let oid = ids::decode(&input.id, Kind::Agreement)?;
-        let current = store::get_agreement(db, oid)
-            .await
-            .or_internal()?
-            .ok_or(ApiError::NotFound("CooperationAgreement"))?;
-        auth::require_editor(ctx, Some(current.region))?;
+        let current = auth::editable(ctx, store::get_agreement(db, oid).await.or_internal()?)?;
         require_editor_of(ctx, input.fields.region.as_deref())?;
-        let checked = store::changed_agreement(db, &current, input.fields.into_domain()?)
+        let checked = store::changed_agreement(db, auth::principal(ctx), &current, input.fields.into_domain()?)
             .await
             .or_internal()?;
         let agreement = match checked {
             Ok(a) => a,
             Err(errors) => return Ok(AgreementPayload::errors(errors)),
         };
-        auth::require_editor(ctx, Some(agreement.region))?;
+        auth::may_create_in(ctx, Some(agreement.region))?;
         Ok(
             match store::replace_agreement(db, &agreement, current.updated_at)
                 .await

@@ -4,7 +4,6 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined};
 use bson::oid::ObjectId;
 use chrono::{DateTime, Utc};
-use innohub_schema::db::collections;
 use innohub_schema::error::{DomainError, FieldPath};
 use innohub_schema::event::input::{
     AgendaFields, AudienceFields, ContactFields, EventFields, VenueFields, WindowFields,
@@ -12,14 +11,19 @@ use innohub_schema::event::input::{
 use innohub_schema::event::store::EventFilter;
 use innohub_schema::event::time::{Entered, parse_entered};
 use innohub_schema::references::References;
-use mongodb::Database;
 use rust_decimal::Decimal;
 
 use super::object::{AdmissionGql, EventKindGql, EventStatusGql};
-use crate::error::{ApiError, OrInternal};
+use crate::error::ApiError;
 use crate::graphql::common::{OrganizationKindGql, TargetGroupGql, patch, region_arg};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::payload::{UserError, user_errors};
+use crate::graphql::payload::{UserError, dangling, list_refs};
+use innohub_schema::access::Guarded;
+use innohub_schema::cooperation::ThematicGroup;
+use innohub_schema::innovation::Innovation;
+use innohub_schema::material::Material;
+use innohub_schema::organization::Organization;
+use innohub_schema::project::Project;
 
 #[derive(InputObject, Default)]
 #[graphql(name = "EventFilter")]
@@ -215,36 +219,16 @@ pub struct CancelRegistrationInput {
     pub registration_id: Option<ID>,
 }
 
-/// Decodes a list of ids (a malformed one is a GraphQL error, as any id argument) and notes
-/// each as a reference to check.
-fn list_refs(
-    ids_in: Option<&[ID]>,
-    kind: Kind,
-    collection: &'static str,
-    field: &str,
-    refs: &mut References,
-) -> Result<Option<Vec<ObjectId>>, ApiError> {
-    let Some(ids_in) = ids_in else {
-        return Ok(None);
-    };
-    let decoded = ids::decode_list(ids_in, kind)?;
-    for (i, id) in decoded.iter().enumerate() {
-        refs.add(FieldPath::input(field).index(i), collection, Some(*id));
-    }
-    Ok(Some(decoded))
-}
-
-/// Like [`list_refs`] for one optional reference, where `null` clears it.
-fn one_ref(
+/// One optional reference, where `null` clears it.
+fn patch_ref<T: Guarded>(
     id: MaybeUndefined<ID>,
     kind: Kind,
-    collection: &'static str,
     field: &str,
     refs: &mut References,
 ) -> Result<Option<Option<ObjectId>>, ApiError> {
     patch(id, |id| {
         let oid = ids::decode(&id, kind)?;
-        refs.add(FieldPath::input(field), collection, Some(oid));
+        refs.add::<T>(FieldPath::input(field), Some(oid));
         Ok(oid)
     })
 }
@@ -255,44 +239,38 @@ pub async fn fields(
     input: EventFieldsInput,
     status: Option<EventStatusGql>,
 ) -> async_graphql::Result<(EventFields, Vec<UserError>)> {
-    let db = ctx.data::<Database>()?;
     let mut refs = References::default();
-    let organizer_ids = list_refs(
+    let organizer_ids = list_refs::<Organization>(
         input.organizers.as_deref(),
         Kind::Organization,
-        collections::ORGANIZATIONS,
         "organizers",
         &mut refs,
     )?;
-    let presented = list_refs(
+    let presented = list_refs::<Innovation>(
         input.presented_innovations.as_deref(),
         Kind::Innovation,
-        collections::INNOVATIONS,
         "presentedInnovations",
         &mut refs,
     )?;
-    let materials = list_refs(
+    let materials = list_refs::<Material>(
         input.materials.as_deref(),
         Kind::Material,
-        collections::MATERIALS,
         "materials",
         &mut refs,
     )?;
-    let thematic_group_id = one_ref(
+    let thematic_group_id = patch_ref::<ThematicGroup>(
         input.thematic_group,
         Kind::ThematicGroup,
-        collections::THEMATIC_GROUPS,
         "thematicGroup",
         &mut refs,
     )?;
-    let project_id = one_ref(
+    let project_id = patch_ref::<Project>(
         input.project,
         Kind::Project,
-        collections::PROJECTS,
         "project",
         &mut refs,
     )?;
-    let problems = user_errors(refs.missing(db).await.or_internal()?);
+    let problems = dangling(ctx, &refs).await?;
     let fields = EventFields {
         kind: input.kind.map(Into::into),
         title: input.title,

@@ -50,7 +50,6 @@ impl Links {
 
 /// The events (visible to the caller) that presented an innovation or material, by start.
 pub async fn presenting(ctx: &Context<'_>, id: ObjectId) -> async_graphql::Result<Vec<EventGql>> {
-    let visibility = auth::principal(ctx).visibility();
     let found = ctx
         .data::<Loaders>()?
         .events_presenting
@@ -60,7 +59,7 @@ pub async fn presenting(ctx: &Context<'_>, id: ObjectId) -> async_graphql::Resul
         .unwrap_or_default();
     Ok(found
         .iter()
-        .filter(|e| visibility.allows(e.published, e.region))
+        .filter(|e| auth::sees(ctx, e))
         .map(|e| EventGql(e.clone()))
         .collect())
 }
@@ -72,9 +71,8 @@ pub async fn visible_event(
 ) -> async_graphql::Result<Option<EventGql>> {
     let db = ctx.data::<Database>()?;
     let found = store::get(db, id).await.or_internal()?;
-    let visibility = auth::principal(ctx).visibility();
     Ok(found
-        .filter(|e| visibility.allows(e.published, e.region))
+        .filter(|e| auth::sees(ctx, e))
         .map(|e| EventGql(Arc::new(e))))
 }
 

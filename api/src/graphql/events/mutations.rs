@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::Utc;
+use innohub_schema::access::Action;
 use innohub_schema::error::FieldPath;
 use innohub_schema::event::EventStatus;
 use innohub_schema::event::model::Event;
@@ -18,7 +19,7 @@ use super::input::{
     RegisterForEventInput, UpdateEventInput, fields,
 };
 use super::{EventGql, Links, RegistrationGql};
-use crate::error::{ApiError, OrInternal};
+use crate::error::OrInternal;
 use crate::graphql::auth;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::payload::{UserError, UserErrorCode, user_errors};
@@ -63,20 +64,10 @@ fn field_error(field: &[&str], code: UserErrorCode, message: &str) -> UserError 
 
 /// The event behind an id in a mutation's input, which the caller must be allowed to edit.
 async fn editable(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Event> {
-    auth::require_key(ctx)?;
+    auth::allow(ctx, Action::Write)?;
     let db = ctx.data::<Database>()?;
     let oid = ids::decode(id, Kind::Event)?;
-    let event = store::get(db, oid)
-        .await
-        .or_internal()?
-        .filter(|e| {
-            auth::principal(ctx)
-                .visibility()
-                .allows(e.published, e.region)
-        })
-        .ok_or(ApiError::NotFound("Event"))?;
-    auth::require_editor(ctx, event.region)?;
-    Ok(event)
+    Ok(auth::editable(ctx, store::get(db, oid).await.or_internal()?)?)
 }
 
 /// The answer to a successful change; this process's search sees the change at once.
@@ -132,7 +123,7 @@ impl EventMutation {
         ctx: &Context<'_>,
         input: CreateEventInput,
     ) -> async_graphql::Result<EventPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
         let (fields, mut problems) = fields(ctx, input.fields, input.status).await?;
         let event = match fields.create(Utc::now()) {
@@ -143,7 +134,7 @@ impl EventMutation {
                 return Ok(event_errors(problems));
             }
         };
-        auth::require_editor(ctx, event.region)?;
+        auth::may_create_in(ctx, event.region)?;
         store::insert(db, &event).await.or_internal()?;
         Ok(done(ctx, event).await)
     }
@@ -170,7 +161,7 @@ impl EventMutation {
                 return Ok(event_errors(problems));
             }
         };
-        auth::require_editor(ctx, next.region)?;
+        auth::may_create_in(ctx, next.region)?;
         let saved = match store::save_content(db, &next, current.updated_at)
             .await
             .or_internal()?
@@ -261,7 +252,9 @@ impl EventMutation {
             .as_ref()
             .map(|id| ids::decode(id, Kind::DateOption))
             .transpose()?;
-        let Some(event) = store::get(db, event_id).await.or_internal()? else {
+        // An event the caller may not see (a draft) answers as one that does not exist.
+        let found = store::get(db, event_id).await.or_internal()?;
+        let Some(event) = found.filter(|e| auth::sees(ctx, e)) else {
             return Ok(refuse(vec![field_error(
                 &["input", "eventId"],
                 UserErrorCode::NotFound,
@@ -321,7 +314,7 @@ impl EventMutation {
                 true,
             ),
             (None, Some(id)) => {
-                auth::require_staff(ctx)?;
+                auth::allow(ctx, Action::HandlePersonalData)?;
                 let oid = ids::decode(&id, Kind::Registration)?;
                 (
                     registrations::cancel_by_id(db, oid).await.or_internal()?,

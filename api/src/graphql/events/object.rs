@@ -7,6 +7,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use bson::doc;
 use bson::oid::ObjectId;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use innohub_schema::access::Action;
 use innohub_schema::db::collections;
 use innohub_schema::event::RegistrationStatus;
 use innohub_schema::event::model::{DateOption, Event};
@@ -307,7 +308,6 @@ impl EventGql {
             return Ok(Vec::new());
         }
         let db = ctx.data::<Database>()?;
-        let visibility = auth::principal(ctx).visibility();
         let found = innovations::find_many(db, &self.0.presented_innovation_ids)
             .await
             .or_internal()?;
@@ -316,7 +316,7 @@ impl EventGql {
             .presented_innovation_ids
             .iter()
             .filter_map(|id| found.iter().find(|i| i.id == *id))
-            .filter(|i| visibility.allows(i.published, i.region))
+            .filter(|i| auth::sees(ctx, i))
             .map(|i| InnovationGql(Arc::new(i.clone())))
             .collect())
     }
@@ -326,7 +326,6 @@ impl EventGql {
             return Ok(Vec::new());
         }
         let db = ctx.data::<Database>()?;
-        let visibility = auth::principal(ctx).visibility();
         let found = material::find_many(db, &self.0.material_ids)
             .await
             .or_internal()?;
@@ -335,7 +334,7 @@ impl EventGql {
             .material_ids
             .iter()
             .filter_map(|id| found.iter().find(|m| m.id == *id))
-            .filter(|m| visibility.allows(m.published, m.region))
+            .filter(|m| auth::sees(ctx, m))
             .map(|m| MaterialGql(Arc::new(m.clone())))
             .collect())
     }
@@ -380,7 +379,7 @@ impl EventGql {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Conn<RegistrationGql>> {
-        auth::require_staff(ctx)?;
+        auth::allow(ctx, Action::HandlePersonalData)?;
         let db = ctx.data::<Database>()?;
         let window = relay::window(first, after, last, before)?;
         let mut filter = doc! { "event_id": self.0.id };

@@ -14,11 +14,14 @@ use rust_decimal::Decimal;
 use super::object::{
     CareAreaGql, ImplementationGuide, InnovatorKindGql, RecommendationGql, StatusGql,
 };
-use crate::error::{ApiError, OrInternal};
+use crate::error::ApiError;
 use crate::graphql::common::{TargetGroupGql, region_arg};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::loaders::Loaders;
-use crate::graphql::payload::{UserError, reference};
+use crate::graphql::payload::{UserError, dangling, one_ref};
+use innohub_schema::error::FieldPath;
+use innohub_schema::organization::Organization;
+use innohub_schema::project::Project;
+use innohub_schema::references::References;
 
 #[derive(InputObject, Default)]
 #[graphql(name = "InnovationFilter")]
@@ -153,41 +156,22 @@ pub async fn domain_fields(
     ctx: &Context<'_>,
     input: InnovationFieldsInput,
 ) -> async_graphql::Result<Result<InnovationFields, Vec<UserError>>> {
-    let loaders = ctx.data::<Loaders>()?;
-    let mut problems = Vec::new();
-    let project_id = reference(
+    let mut refs = References::default();
+    let project_id = one_ref::<Project>(
         input.project.as_ref(),
         Kind::Project,
-        |oid| async move {
-            Ok(loaders
-                .projects
-                .load_one(oid)
-                .await
-                .or_internal()?
-                .is_some())
-        },
-        &["input", "project"],
-        &mut problems,
-    )
-    .await?;
+        FieldPath::input("project"),
+        &mut refs,
+    )?;
     let innovator = match input.innovator {
         None => None,
         Some(i) => {
-            let organization_id = reference(
+            let organization_id = one_ref::<Organization>(
                 i.organization.as_ref(),
                 Kind::Organization,
-                |oid| async move {
-                    Ok(loaders
-                        .organizations
-                        .load_one(oid)
-                        .await
-                        .or_internal()?
-                        .is_some())
-                },
-                &["input", "innovator", "organization"],
-                &mut problems,
-            )
-            .await?;
+                FieldPath::input("innovator").child("organization"),
+                &mut refs,
+            )?;
             Some(InnovatorInput {
                 kind: i.kind.into(),
                 name: i.name,
@@ -195,6 +179,7 @@ pub async fn domain_fields(
             })
         }
     };
+    let problems = dangling(ctx, &refs).await?;
     if !problems.is_empty() {
         return Ok(Err(problems));
     }

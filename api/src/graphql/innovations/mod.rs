@@ -30,8 +30,7 @@ pub async fn visible_innovation(
 ) -> async_graphql::Result<Option<InnovationGql>> {
     let db = ctx.data::<Database>()?;
     let found = store::get(db, id).await.or_internal()?;
-    let visibility = auth::principal(ctx).visibility();
     Ok(found
-        .filter(|i| visibility.allows(i.published, i.region))
+        .filter(|i| auth::sees(ctx, i))
         .map(|i| InnovationGql(Arc::new(i))))
 }

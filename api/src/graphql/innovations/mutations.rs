@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
+use innohub_schema::access::Action;
 use innohub_schema::error::FieldPath;
 use innohub_schema::innovation::input::EvaluationInput;
 use innohub_schema::innovation::model::Innovation;
@@ -17,7 +18,7 @@ use super::input::{
     AddEvaluationInput, CreateInnovationInput, TransitionInnovationInput, UpdateInnovationInput,
     domain_fields,
 };
-use crate::error::{ApiError, OrInternal};
+use crate::error::OrInternal;
 use crate::graphql::auth;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::payload::{UserError, not_found, user_errors};
@@ -46,16 +47,10 @@ impl InnovationPayload {
 
 /// An innovation the caller may edit, or the GraphQL error saying why not.
 async fn editable(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Innovation> {
-    auth::require_key(ctx)?;
+    auth::allow(ctx, Action::Write)?;
     let db = ctx.data::<Database>()?;
     let oid = ids::decode(id, Kind::Innovation)?;
-    let current = store::get(db, oid).await.or_internal()?;
-    let visibility = auth::principal(ctx).visibility();
-    let current = current
-        .filter(|i| visibility.allows(i.published, i.region))
-        .ok_or(ApiError::NotFound("Innovation"))?;
-    auth::require_editor(ctx, current.region)?;
-    Ok(current)
+    Ok(auth::editable(ctx, store::get(db, oid).await.or_internal()?)?)
 }
 
 #[derive(Default)]
@@ -69,7 +64,7 @@ impl InnovationMutation {
         ctx: &Context<'_>,
         input: CreateInnovationInput,
     ) -> async_graphql::Result<InnovationPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
         let fields = match domain_fields(ctx, input.fields).await? {
             Ok(f) => f,
@@ -79,7 +74,7 @@ impl InnovationMutation {
             Ok(c) => c,
             Err(errors) => return Ok(InnovationPayload::errors(user_errors(errors))),
         };
-        auth::require_editor(ctx, changes.region)?;
+        auth::may_create_in(ctx, changes.region)?;
         let innovation = changes.into_new(&auth::principal(ctx).actor());
         store::insert(db, &innovation).await.or_internal()?;
         search_sync::index_now(ctx, search_sync::innovation_doc(&innovation)).await;
@@ -103,7 +98,7 @@ impl InnovationMutation {
             Err(errors) => return Ok(InnovationPayload::errors(user_errors(errors))),
         };
         if changes.region.is_some() {
-            auth::require_editor(ctx, changes.region)?;
+            auth::may_create_in(ctx, changes.region)?;
         }
         let updated = store::update(db, current.id, &changes)
             .await

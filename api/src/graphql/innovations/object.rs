@@ -210,7 +210,6 @@ impl InnovationGql {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<materials::MaterialGql>> {
-        let visibility = auth::principal(ctx).visibility();
         let all = ctx
             .data::<Loaders>()?
             .materials
@@ -220,7 +219,7 @@ impl InnovationGql {
         Ok(all
             .map(|list| {
                 list.iter()
-                    .filter(|m| visibility.allows(m.published, m.region))
+                    .filter(|m| auth::sees(ctx, m))
                     .map(|m| materials::MaterialGql(m.clone()))
                     .collect()
             })

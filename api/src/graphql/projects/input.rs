@@ -7,10 +7,11 @@ use innohub_schema::project::{ProjectFields, TargetInput};
 use rust_decimal::Decimal;
 
 use super::object::TargetMetricGql;
-use crate::error::OrInternal;
-use crate::graphql::ids::{self, Kind};
-use crate::graphql::loaders::Loaders;
-use crate::graphql::payload::{UserError, not_found, reference};
+use crate::graphql::ids::Kind;
+use crate::graphql::payload::{UserError, dangling, list_refs, one_ref};
+use innohub_schema::error::FieldPath;
+use innohub_schema::organization::Organization;
+use innohub_schema::references::References;
 
 #[derive(InputObject)]
 #[graphql(name = "TargetInput")]
@@ -61,38 +62,20 @@ pub async fn domain_fields(
     ctx: &Context<'_>,
     input: ProjectFieldsInput,
 ) -> async_graphql::Result<Result<ProjectFields, Vec<UserError>>> {
-    let loaders = ctx.data::<Loaders>()?;
-    let mut problems = Vec::new();
-    let implementer_id = reference(
+    let mut refs = References::default();
+    let implementer_id = one_ref::<Organization>(
         input.implementer.as_ref(),
         Kind::Organization,
-        |oid| async move {
-            Ok(loaders
-                .organizations
-                .load_one(oid)
-                .await
-                .or_internal()?
-                .is_some())
-        },
-        &["input", "implementer"],
-        &mut problems,
-    )
-    .await?;
-    let partner_ids = match &input.partners {
-        None => None,
-        Some(list) => {
-            let oids = ids::decode_list(list, Kind::Organization)?;
-            let found = loaders
-                .organizations
-                .load_many(oids.iter().copied())
-                .await
-                .or_internal()?;
-            if found.len() != oids.iter().collect::<std::collections::HashSet<_>>().len() {
-                problems.push(not_found("partners", "organization"));
-            }
-            Some(oids)
-        }
-    };
+        FieldPath::input("implementer"),
+        &mut refs,
+    )?;
+    let partner_ids = list_refs::<Organization>(
+        input.partners.as_deref(),
+        Kind::Organization,
+        "partners",
+        &mut refs,
+    )?;
+    let problems = dangling(ctx, &refs).await?;
     if !problems.is_empty() {
         return Ok(Err(problems));
     }

@@ -30,8 +30,7 @@ pub async fn visible_project(
         .load_one(id)
         .await
         .or_internal()?;
-    let visibility = auth::principal(ctx).visibility();
     Ok(project
-        .filter(|l| visibility.allows(l.project.published, l.project.region))
+        .filter(|l| auth::sees(ctx, &l.project))
         .map(|l| ProjectGql::loaded(&l)))
 }

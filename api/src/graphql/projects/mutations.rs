@@ -3,12 +3,13 @@
 //! `userErrors`.
 
 use async_graphql::{Context, Object, SimpleObject};
+use innohub_schema::access::Action;
 use innohub_schema::project::{self, Project};
 use mongodb::Database;
 
 use super::ProjectGql;
 use super::input::{CreateProjectInput, UpdateProjectInput, domain_fields};
-use crate::error::{ApiError, OrInternal};
+use crate::error::OrInternal;
 use crate::graphql::auth;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::payload::{UserError, UserErrorCode, user_errors};
@@ -39,7 +40,7 @@ impl ProjectMutation {
         ctx: &Context<'_>,
         input: CreateProjectInput,
     ) -> async_graphql::Result<ProjectPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
         let fields = match domain_fields(ctx, input.fields).await? {
             Ok(f) => f,
@@ -49,7 +50,7 @@ impl ProjectMutation {
             Ok(p) => p,
             Err(errors) => return Ok(ProjectPayload::errors(user_errors(errors))),
         };
-        auth::require_editor(ctx, project.region)?;
+        auth::may_create_in(ctx, project.region)?;
         project::insert(db, &project).await.or_internal()?;
         search_sync::index_now(ctx, search_sync::project_doc(&project)).await;
         Ok(ProjectPayload {
@@ -63,14 +64,10 @@ impl ProjectMutation {
         ctx: &Context<'_>,
         input: UpdateProjectInput,
     ) -> async_graphql::Result<ProjectPayload> {
-        auth::require_key(ctx)?;
+        auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
         let oid = ids::decode(&input.id, Kind::Project)?;
-        let current = project::get(db, oid)
-            .await
-            .or_internal()?
-            .ok_or(ApiError::NotFound("Project"))?;
-        auth::require_editor(ctx, current.region)?;
+        let current = auth::editable(ctx, project::get(db, oid).await.or_internal()?)?;
         let fields = match domain_fields(ctx, input.fields).await? {
             Ok(f) => f,
             Err(errors) => return Ok(ProjectPayload::errors(errors)),
@@ -80,7 +77,7 @@ impl ProjectMutation {
             Ok(p) => p,
             Err(errors) => return Ok(ProjectPayload::errors(user_errors(errors))),
         };
-        auth::require_editor(ctx, updated.region)?;
+        auth::may_create_in(ctx, updated.region)?;
         match project::replace(db, &updated, read_at)
             .await
             .or_internal()?
