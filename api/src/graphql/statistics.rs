@@ -4,11 +4,13 @@
 use async_graphql::{Context, ID, Object, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
+use innohub_schema::access::{Principal, Role};
 use innohub_schema::jobs::runs::{self, JobRun, RunStatus};
-use innohub_schema::jobs::{JobKind, queue::JobQueue};
+use innohub_schema::jobs::{self, JobKind, queue::JobQueue};
 use innohub_schema::statistics;
 use mongodb::Database;
 
+use super::auth;
 use super::payload::UserError;
 use crate::error::{ApiError, OrInternal};
 
@@ -110,14 +112,28 @@ impl StatisticsQuery {
         Ok(statistics::latest(db).await.or_internal()?.map(Statistics))
     }
 
-    /// A background job by id.
+    /// A background job by id: staff and admins see every job, a key the jobs it asked for.
     async fn job(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Job> {
         let db = ctx.data::<Database>()?;
         runs::find(db, &id)
             .await
             .or_internal()?
+            .filter(|run| may_see(auth::principal(ctx), run))
             .map(Job)
+            // NOT_FOUND, not FORBIDDEN, for someone else's job: whether an id exists is not
+            // theirs to learn.
             .ok_or_else(|| ApiError::NotFound("Job").into())
+    }
+}
+
+fn may_see(principal: &Principal, run: &JobRun) -> bool {
+    match principal {
+        Principal::Anonymous => false,
+        Principal::Key {
+            role: Role::Admin | Role::Staff,
+            ..
+        } => true,
+        Principal::Key { id, .. } => run.requested_by == Some(*id),
     }
 }
 
@@ -133,21 +149,22 @@ pub struct StatisticsMutation;
 
 #[Object]
 impl StatisticsMutation {
-    /// Asks the worker to recompute the catalogue statistics now.
+    /// Asks the worker to recompute the catalogue statistics now (staff and admins). While a
+    /// refresh is still waiting for the worker, that one is returned instead of a new one.
     async fn refresh_statistics(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<RefreshStatisticsPayload> {
+        auth::require_staff(ctx)?;
         let db = ctx.data::<Database>()?;
         let queue = ctx.data::<JobQueue>()?;
-        let run = runs::create(db, JobKind::RefreshStatistics)
+        let requested_by = match auth::principal(ctx) {
+            Principal::Key { id, .. } => Some(*id),
+            Principal::Anonymous => None,
+        };
+        let run = jobs::request(db, queue, JobKind::RefreshStatistics, requested_by)
             .await
             .or_internal()?;
-        // The run is recorded: if the push fails, the worker's sweeper enqueues it later, so the
-        // request still succeeds.
-        if let Err(e) = queue.push(&run).await {
-            tracing::warn!(error = format!("{e:#}"), run_id = %run.id, "enqueue failed; left to the sweeper");
-        }
         Ok(RefreshStatisticsPayload {
             job: Some(Job(run)),
             user_errors: Vec::new(),

@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use bson::doc;
+use bson::oid::ObjectId;
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use mongodb::Database;
@@ -37,14 +38,23 @@ pub struct JobRun {
     pub attempts: i32,
     #[serde(default)]
     pub last_error: Option<String>,
+    /// The API key that asked for the run; none for scheduled runs (and runs recorded before
+    /// requests were attributed).
+    #[serde(default)]
+    pub requested_by: Option<ObjectId>,
 }
 
 fn runs(db: &Database) -> mongodb::Collection<JobRun> {
     db.collection(collections::JOB_RUNS)
 }
 
-/// Records a new run as queued and returns it; the caller pushes it to Redis next.
-pub async fn create(db: &Database, kind: JobKind) -> anyhow::Result<JobRun> {
+/// Records a new run as queued and returns it; the caller pushes it to Redis next. Callers
+/// ask through [`super::request`], which first looks for a run already waiting.
+pub(super) async fn create(
+    db: &Database,
+    kind: JobKind,
+    requested_by: Option<ObjectId>,
+) -> anyhow::Result<JobRun> {
     let run = JobRun {
         id: uuid::Uuid::new_v4().to_string(),
         kind,
@@ -53,12 +63,23 @@ pub async fn create(db: &Database, kind: JobKind) -> anyhow::Result<JobRun> {
         finished_at: None,
         attempts: 0,
         last_error: None,
+        requested_by,
     };
     runs(db)
         .insert_one(&run)
         .await
         .context("Failed to record the job run")?;
     Ok(run)
+}
+
+/// The oldest run of `kind` still waiting for a worker (queued, not yet started).
+pub async fn queued(db: &Database, kind: JobKind) -> anyhow::Result<Option<JobRun>> {
+    let kind = bson::to_bson(&kind).context("Failed to encode the job kind")?;
+    runs(db)
+        .find_one(doc! { "kind": kind, "status": "QUEUED" })
+        .sort(doc! { "enqueued_at": 1 })
+        .await
+        .context("Failed to look for a queued job run")
 }
 
 pub async fn find(db: &Database, id: &str) -> anyhow::Result<Option<JobRun>> {

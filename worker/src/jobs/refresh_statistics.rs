@@ -3,8 +3,7 @@
 use apalis::prelude::{AbortError, Attempt, BoxDynError, Data};
 use apalis_cron::Tick;
 use innohub_schema::jobs::queue::{JobQueue, MAX_ATTEMPTS};
-use innohub_schema::jobs::runs;
-use innohub_schema::jobs::{JobKind, RefreshStatisticsV1};
+use innohub_schema::jobs::{self, JobKind, RefreshStatisticsV1, runs};
 use innohub_schema::statistics;
 use mongodb::Database;
 
@@ -44,14 +43,14 @@ pub async fn run(
     }
 }
 
-/// The schedule's tick: records a run and queues it like any other request.
+/// The schedule's tick: asks for a refresh like any other request (so a tick while one is
+/// still waiting adds nothing).
 pub async fn on_schedule(
     _tick: Tick,
     db: Data<Database>,
     queue: Data<JobQueue>,
 ) -> Result<(), BoxDynError> {
-    let run = runs::create(&db, JobKind::RefreshStatistics).await?;
-    queue.push(&run).await?;
-    tracing::info!(run_id = %run.id, "scheduled statistics refresh queued");
+    let run = jobs::request(&db, &queue, JobKind::RefreshStatistics, None).await?;
+    tracing::info!(run_id = %run.id, "scheduled statistics refresh requested");
     Ok(())
 }
