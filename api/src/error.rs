@@ -83,3 +83,13 @@ impl<T, E: Into<anyhow::Error>> OrInternal<T> for Result<T, E> {
         })
     }
 }
+
+/// An error that stops a request before anything executes (a limit, a transport rule): no
+/// path, no data, so the HTTP layer answers it as a client error.
+pub fn request_error(message: impl Into<String>, code: &'static str) -> async_graphql::ServerError {
+    let mut error = async_graphql::ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    error
+}

@@ -12,7 +12,12 @@
 pub mod queue;
 pub mod runs;
 
+use bson::oid::ObjectId;
+use mongodb::Database;
 use serde::{Deserialize, Serialize};
+
+use queue::JobQueue;
+use runs::JobRun;
 
 /// Recompute the catalogue statistics. Idempotent by nature: it counts afresh.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,4 +31,30 @@ pub struct RefreshStatisticsV1 {
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum JobKind {
     RefreshStatistics,
+}
+
+/// Asks for a job of `kind` on behalf of `requested_by` (a key id; none for the schedule).
+///
+/// While a run of the same kind is still queued, that run is the answer and nothing new is
+/// queued: it will read current data when it starts, so a second one would compute the same
+/// figures again, and repeated clicks or schedule ticks during a worker outage would otherwise
+/// pile up in the queue. Two requests at the same instant may both record a run; that costs one
+/// computation more, never a wrong result.
+///
+/// A new run is recorded before it is pushed; if Redis does not take it, the worker's sweeper
+/// pushes it later, so the request still succeeds.
+pub async fn request(
+    db: &Database,
+    queue: &JobQueue,
+    kind: JobKind,
+    requested_by: Option<ObjectId>,
+) -> crate::store_error::StoreResult<JobRun> {
+    if let Some(waiting) = runs::queued(db, kind).await? {
+        return Ok(waiting);
+    }
+    let run = runs::create(db, kind, requested_by).await?;
+    if let Err(e) = queue.push(&run).await {
+        tracing::warn!(error = e.chain(), run_id = %run.id, "enqueue failed; left to the sweeper");
+    }
+    Ok(run)
 }

@@ -11,12 +11,12 @@ use mongodb::{Collection, Database};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::store_error::StoreResult;
+use crate::access::Visibility;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
 use crate::region::RegionCode;
+use crate::store_error::StoreResult;
 use crate::values::{LIST_MAX, TEXT_MAX, TITLE_MAX, optional_text, required_text};
-use crate::access::Visibility;
 
 /// The GridFS bucket holding material files (`materials_files.files` / `.chunks`).
 const BUCKET: &str = "materials_files";

@@ -9,10 +9,10 @@ use futures::TryStreamExt;
 use mongodb::Database;
 use serde::{Deserialize, Serialize};
 
-use crate::store_error::StoreResult;
 use crate::db::collections;
 use crate::error::{DomainError, FieldPath, Problems};
 use crate::region::RegionCode;
+use crate::store_error::StoreResult;
 use crate::values::{Email, NAME_MAX, optional_text, required_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

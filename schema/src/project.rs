@@ -13,16 +13,16 @@ use mongodb::{Collection, Database};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::store_error::StoreResult;
+use crate::access::Visibility;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
 use crate::innovation::Status;
 use crate::money::Money;
 use crate::region::RegionCode;
+use crate::store_error::StoreResult;
 use crate::values::{
     LIST_MAX, NAME_MAX, Period, TEXT_MAX, TITLE_MAX, optional_text, required_text,
 };
-use crate::access::Visibility;
 
 /// What a target measures, over the project's innovations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

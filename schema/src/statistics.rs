@@ -9,8 +9,8 @@ use futures::TryStreamExt;
 use mongodb::Database;
 use serde::{Deserialize, Serialize};
 
-use crate::store_error::StoreResult;
 use crate::db::collections;
+use crate::store_error::StoreResult;
 
 /// The one statistics document; its `_id` is fixed because there is exactly one catalogue.
 pub const CATALOGUE_ID: &str = "catalogue";

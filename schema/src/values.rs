@@ -141,7 +141,13 @@ mod tests {
 
     #[test]
     fn a_typo_is_refused() {
-        for bad in ["anna", "anna@", "@example.pl", "anna@example", "an na@example.pl"] {
+        for bad in [
+            "anna",
+            "anna@",
+            "@example.pl",
+            "anna@example",
+            "an na@example.pl",
+        ] {
             assert!(Email::parse(bad, FieldPath::none()).is_err(), "{bad}");
         }
     }

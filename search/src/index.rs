@@ -271,7 +271,8 @@ impl SearchIndex {
                     Term::from_field_text(fields.region, region),
                     IndexRecordOption::Basic,
                 ));
-                let either = BooleanQuery::new(vec![(Occur::Should, published()), (Occur::Should, own)]);
+                let either =
+                    BooleanQuery::new(vec![(Occur::Should, published()), (Occur::Should, own)]);
                 clauses.push((Occur::Must, filter(Box::new(either))));
             }
         }

@@ -244,9 +244,13 @@ fn a_region_sees_its_own_drafts_and_no_other_regions() {
     let mut q = SearchQuery::new("teleopieka", 1);
     q.scope = Scope::PublishedOrRegion("24".into());
     let page = index.search(&q).unwrap();
-    assert_eq!(page.total, 2, "the total counts only what the region may see");
+    assert_eq!(
+        page.total, 2,
+        "the total counts only what the region may see"
+    );
     q.limit = 10;
-    let mut found = ids(&index.search(&q).unwrap());
+    let page = index.search(&q).unwrap();
+    let mut found = ids(&page);
     found.sort_unstable();
     assert_eq!(found, ["live", "own"]);
 }

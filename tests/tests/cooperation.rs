@@ -316,13 +316,16 @@ async fn members_join_and_leave_and_only_staff_see_their_contact_details() {
 
     let db = api.db().await;
     let email = Email::parse("a.nowak@EXAMPLE.pl", FieldPath::none()).expect("e-mail");
-    let held = cooperation::person_memberships(&db, &email)
+    let held = innohub_schema::personal_data::person_memberships(&db, &email)
         .await
         .expect("export");
     assert_eq!(held.len(), 1);
     assert_eq!(held[0].1.id.to_hex(), coordinator.as_str().expect("id"));
     assert_eq!(
-        cooperation::erase_person(&db, &email).await.expect("erase"),
+        innohub_schema::personal_data::erase(&db, &email, "ROPS Kraków")
+            .await
+            .expect("erase")
+            .group_members,
         1
     );
     let erased = api
@@ -333,7 +336,7 @@ async fn members_join_and_leave_and_only_staff_see_their_contact_details() {
         json!({ "name": "[usunięto]", "email": null, "phone": null })
     );
     assert!(
-        cooperation::person_memberships(&db, &email)
+        innohub_schema::personal_data::person_memberships(&db, &email)
             .await
             .expect("export")
             .is_empty()

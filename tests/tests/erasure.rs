@@ -25,11 +25,7 @@ async fn an_erasure_cut_short_is_finished_by_the_worker() {
             } }),
         )
         .await;
-    assert_eq!(
-        org["createOrganization"]["userErrors"],
-        json!([]),
-        "{org}"
-    );
+    assert_eq!(org["createOrganization"]["userErrors"], json!([]), "{org}");
     let db = api.db().await;
     // An api that died right after recording the erasure leaves exactly this: the pending
     // record with the address, and the person's data untouched.

@@ -1,12 +1,14 @@
 //! DataLoaders: every relation a page of results touches is fetched in one batched query per
 //! relation, whatever the page size. Each loader caches what it loaded, so the same project
-//! reached from fifty innovations is read once; a fresh set is made for every request, so
-//! nothing cached outlives the request that read it.
+//! reached from fifty innovations is read once; a fresh set is made for every execution (a
+//! request, or one event of a subscription), so nothing cached outlives what read it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
+use async_graphql::{Data, Response};
 use bson::oid::ObjectId;
 use innohub_schema::event::Event;
 use innohub_schema::event::registrations::{self, Counts};
@@ -70,6 +72,36 @@ impl Loaders {
                 HashMapCache::default(),
             ),
         }
+    }
+}
+
+/// Hands every execution its own [`Loaders`]: an HTTP request, each operation of a batch, each
+/// operation over a WebSocket, and each event a subscription resolves. Transports cannot do
+/// this themselves: a WebSocket connection or a subscription lives for hours, and loaders
+/// attached to it would answer from what they cached when it opened.
+pub struct FreshLoaders;
+
+impl ExtensionFactory for FreshLoaders {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(FreshLoaders)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for FreshLoaders {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        // Only the SDL exporter's schema has no database, and it executes nothing.
+        let Some(db) = ctx.data_opt::<Database>() else {
+            return next.run(ctx, operation_name).await;
+        };
+        let mut data = Data::default();
+        data.insert(Loaders::new(db));
+        next.run_with_data(ctx, operation_name, data).await
     }
 }
 

@@ -16,11 +16,14 @@ use super::auth;
 use super::common::RegionGql;
 use super::ids::{self, Kind};
 use super::innovations::InnovationGql;
-use super::payload::{UserError, user_errors};
+use super::payload::{UserError, dangling, list_refs, user_errors};
 use super::projects::{ProjectGql, visible_project};
 use super::relay::{self, Conn, NEWEST_FIRST, TotalCount};
 use crate::error::{ApiError, OrInternal};
 use crate::search_sync;
+use innohub_schema::innovation::Innovation;
+use innohub_schema::project::Project;
+use innohub_schema::references::References;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(
@@ -181,19 +184,37 @@ impl MaterialPayload {
     }
 }
 
-fn domain_fields(input: MaterialFieldsInput) -> Result<MaterialFields, ApiError> {
-    let decode_all =
-        |list: Option<Vec<ID>>, kind| list.map(|l| ids::decode_list(&l, kind)).transpose();
-    Ok(MaterialFields {
+/// The input as domain fields, with a NOT_FOUND userError for each innovation or project it
+/// names that the caller may not see.
+async fn domain_fields(
+    ctx: &Context<'_>,
+    input: MaterialFieldsInput,
+) -> async_graphql::Result<(MaterialFields, Vec<UserError>)> {
+    let mut refs = References::default();
+    let innovation_ids = list_refs::<Innovation>(
+        input.innovations.as_deref(),
+        Kind::Innovation,
+        "innovations",
+        &mut refs,
+    )?;
+    let project_ids = list_refs::<Project>(
+        input.projects.as_deref(),
+        Kind::Project,
+        "projects",
+        &mut refs,
+    )?;
+    let problems = dangling(ctx, &refs).await?;
+    let fields = MaterialFields {
         kind: input.kind.map(Into::into),
         title: input.title,
         language: input.language,
         description: input.description,
-        innovation_ids: decode_all(input.innovations, Kind::Innovation)?,
-        project_ids: decode_all(input.projects, Kind::Project)?,
+        innovation_ids,
+        project_ids,
         region: input.region,
         published: input.published,
-    })
+    };
+    Ok((fields, problems))
 }
 
 #[derive(Default)]
@@ -271,7 +292,14 @@ impl MaterialMutation {
     ) -> async_graphql::Result<MaterialPayload> {
         auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
-        let m = match domain_fields(input.fields)?.apply(Material::blank(), true) {
+        let (fields, problems) = domain_fields(ctx, input.fields).await?;
+        if !problems.is_empty() {
+            return Ok(MaterialPayload {
+                material: None,
+                user_errors: problems,
+            });
+        }
+        let m = match fields.apply(Material::blank(), true) {
             Ok(m) => m,
             Err(errors) => return Ok(MaterialPayload::errors(errors)),
         };
@@ -290,7 +318,14 @@ impl MaterialMutation {
         let db = ctx.data::<Database>()?;
         let oid = ids::decode(&input.id, Kind::Material)?;
         let current = auth::editable(ctx, material::get(db, oid).await.or_internal()?)?;
-        let m = match domain_fields(input.fields)?.apply(current, false) {
+        let (fields, problems) = domain_fields(ctx, input.fields).await?;
+        if !problems.is_empty() {
+            return Ok(MaterialPayload {
+                material: None,
+                user_errors: problems,
+            });
+        }
+        let m = match fields.apply(current, false) {
             Ok(m) => m,
             Err(errors) => return Ok(MaterialPayload::errors(errors)),
         };

@@ -1,8 +1,8 @@
 //! The GraphQL schema: one root per operation type, merged from a module per domain area.
 //!
 //! The schema is built without any connection (the SDL exporter needs none); the application
-//! adds its state as schema data when it starts, and the HTTP layer adds the caller's
-//! principal and fresh DataLoaders to every request.
+//! adds its state as schema data when it starts, each transport adds the caller's principal,
+//! and an extension gives every execution fresh DataLoaders.
 
 pub mod auth;
 mod common;
@@ -11,6 +11,7 @@ mod events;
 pub mod ids;
 mod innovations;
 mod keys;
+mod limits;
 pub mod loaders;
 mod materials;
 mod node;
@@ -18,6 +19,7 @@ mod organizations;
 mod payload;
 mod personal_data;
 mod projects;
+pub mod read_only;
 mod relay;
 mod search;
 mod statistics;
@@ -35,6 +37,13 @@ pub use payload::{UserError, UserErrorCode};
 pub const MAX_DEPTH: usize = 12;
 /// Upper bound on a query's cost (each field 1, lists multiplied by their page size).
 pub const MAX_COMPLEXITY: usize = 5_000;
+/// Most fields one operation may select, counting what complexity leaves out (`__typename`)
+/// and each fragment spread as its whole fragment. The widest query the clients send (the
+/// GraphiQL / graphql-js introspection query, about 200 fields expanded) is far below this.
+pub const MAX_SELECTIONS: usize = 1_000;
+/// Most operations one batched POST may carry; each is executed and limited on its own, so a
+/// longer batch would only multiply the work one request can ask for.
+pub const MAX_BATCH: usize = 10;
 /// How many persisted queries each api process remembers.
 const PERSISTED_QUERIES: usize = 1_024;
 
@@ -83,6 +92,9 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
         PERSISTED_QUERIES,
     )))
+    .extension(limits::SelectionLimit::new(MAX_SELECTIONS))
+    .extension(read_only::RefuseMutations)
+    .extension(loaders::FreshLoaders)
 }
 
 /// The schema in SDL, as written to `schema/innohub.graphql`.

@@ -104,7 +104,10 @@ pub fn list_refs<T: Guarded>(
 
 /// A NOT_FOUND userError for each noted reference to nothing the caller may see: another
 /// region's draft answers exactly as an id of nothing.
-pub async fn dangling(ctx: &Context<'_>, refs: &References) -> async_graphql::Result<Vec<UserError>> {
+pub async fn dangling(
+    ctx: &Context<'_>,
+    refs: &References,
+) -> async_graphql::Result<Vec<UserError>> {
     let db = ctx.data::<Database>()?;
     Ok(user_errors(
         refs.missing(db, auth::principal(ctx)).await.or_internal()?,

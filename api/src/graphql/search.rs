@@ -12,10 +12,10 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, Object, SimpleObject, Union};
 use bson::oid::ObjectId;
 use innohub_schema::access::Principal;
+use innohub_schema::access::Visibility;
 use innohub_schema::innovation::store;
 use innohub_schema::material;
 use innohub_schema::page::Cursor;
-use innohub_schema::access::Visibility;
 use innohub_search::{DocKind, Scope, SearchIndex, SearchQuery};
 use mongodb::Database;
 

@@ -4,13 +4,15 @@
 use async_graphql::{Context, ID, Object, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
+use innohub_schema::access::Action;
 use innohub_schema::jobs::runs::{self, JobRun, RunStatus};
-use innohub_schema::jobs::{JobKind, queue::JobQueue};
+use innohub_schema::jobs::{self, JobKind, queue::JobQueue};
 use innohub_schema::statistics;
 use mongodb::Database;
 
+use super::auth;
 use super::payload::UserError;
-use crate::error::{ApiError, OrInternal};
+use crate::error::OrInternal;
 
 /// Counts of what the hub holds, computed by the worker.
 pub struct Statistics(statistics::Statistics);
@@ -110,14 +112,13 @@ impl StatisticsQuery {
         Ok(statistics::latest(db).await.or_internal()?.map(Statistics))
     }
 
-    /// A background job by id.
+    /// A background job by id: staff and admins see every job, a key the jobs it asked for.
     async fn job(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Job> {
         let db = ctx.data::<Database>()?;
-        runs::find(db, &id)
-            .await
-            .or_internal()?
-            .map(Job)
-            .ok_or_else(|| ApiError::NotFound("Job").into())
+        // NOT_FOUND, not FORBIDDEN, for someone else's job: whether an id exists is not
+        // theirs to learn.
+        let run = auth::readable(ctx, runs::find(db, &id).await.or_internal()?)?;
+        Ok(Job(run))
     }
 }
 
@@ -133,21 +134,19 @@ pub struct StatisticsMutation;
 
 #[Object]
 impl StatisticsMutation {
-    /// Asks the worker to recompute the catalogue statistics now.
+    /// Asks the worker to recompute the catalogue statistics now (staff and admins). While a
+    /// refresh is still waiting for the worker, that one is returned instead of a new one.
     async fn refresh_statistics(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<RefreshStatisticsPayload> {
+        auth::allow(ctx, Action::QueueJobs)?;
         let db = ctx.data::<Database>()?;
         let queue = ctx.data::<JobQueue>()?;
-        let run = runs::create(db, JobKind::RefreshStatistics)
+        let requested_by = auth::principal(ctx).key_id();
+        let run = jobs::request(db, queue, JobKind::RefreshStatistics, requested_by)
             .await
             .or_internal()?;
-        // The run is recorded: if the push fails, the worker's sweeper enqueues it later, so the
-        // request still succeeds.
-        if let Err(e) = queue.push(&run).await {
-            tracing::warn!(error = e.chain(), run_id = %run.id, "enqueue failed; left to the sweeper");
-        }
         Ok(RefreshStatisticsPayload {
             job: Some(Job(run)),
             user_errors: Vec::new(),

@@ -10,13 +10,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bson::doc;
 use futures::TryStreamExt;
+use innohub_schema::access::Visibility;
 use innohub_schema::access::{self, Principal};
 use innohub_schema::error::FieldPath;
 use innohub_schema::event::store::{self, EventFilter};
 use innohub_schema::event::{Event, EventKind, ical, jsonld};
 use innohub_schema::organization;
 use innohub_schema::region::RegionCode;
-use innohub_schema::access::Visibility;
 use serde::Deserialize;
 use serde_json::json;
 

@@ -1,5 +1,6 @@
-//! The GraphQL endpoint over HTTP: `POST /graphql` (JSON or multipart uploads), `GET /graphql`
-//! with a query string (what Apollo's persisted queries send), and GraphiQL on a plain `GET`.
+//! The GraphQL endpoint over HTTP: `POST /graphql` (JSON or multipart uploads, single or
+//! batched), `GET /graphql` with a query string (what Apollo's persisted queries send) for
+//! queries only, and GraphiQL on a plain `GET`.
 //!
 //! The body is read whole under the router's body limit (413 past it) before it is parsed, so a
 //! malformed request gets a 400 with a GraphQL error body instead of a half-read stream.
@@ -14,13 +15,11 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use innohub_schema::access::Principal;
-
-use super::auth::principal;
 use serde_json::json;
 
-use crate::graphql::loaders::Loaders;
-
+use super::auth::principal;
+use crate::graphql::MAX_BATCH;
+use crate::graphql::read_only::{MutationRefused, ReadOnly};
 use crate::state::AppState;
 
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -32,6 +31,13 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         .max_file_size(state.settings.max_body_bytes)
         .max_num_files(16);
     match async_graphql::http::receive_batch_body(content_type, body.as_ref(), options).await {
+        Ok(BatchRequest::Batch(requests)) if requests.len() > MAX_BATCH => error_response(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "A batch may hold at most {MAX_BATCH} operations; this one holds {}",
+                requests.len()
+            ),
+        ),
         Ok(batch) => execute(&state, &headers, batch).await,
         Err(e) => request_error(&e),
     }
@@ -52,19 +58,18 @@ pub async fn get(
         )
         .into_response(),
         Some(q) => match async_graphql::http::parse_query_string(&q) {
-            Ok(request) => execute(&state, &headers, BatchRequest::Single(request)).await,
+            // Marked read-only: the schema refuses a mutation in it, including one that a
+            // persisted-query hash stands for.
+            Ok(request) => {
+                execute(
+                    &state,
+                    &headers,
+                    BatchRequest::Single(request.data(ReadOnly)),
+                )
+                .await
+            }
             Err(e) => request_error(&e),
         },
-    }
-}
-
-/// Gives every request in the batch the caller and a fresh set of DataLoaders.
-fn with_request_data(batch: BatchRequest, state: &AppState, principal: &Principal) -> BatchRequest {
-    let prepare =
-        |r: async_graphql::Request| r.data(principal.clone()).data(Loaders::new(&state.db));
-    match batch {
-        BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
-        BatchRequest::Batch(rs) => BatchRequest::Batch(rs.into_iter().map(prepare).collect()),
     }
 }
 
@@ -74,7 +79,12 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
         Ok(p) => p,
         Err(response) => return response,
     };
-    let batch = with_request_data(batch, state, &principal);
+    let batch = match batch {
+        BatchRequest::Single(r) => BatchRequest::Single(r.data(principal)),
+        BatchRequest::Batch(rs) => {
+            BatchRequest::Batch(rs.into_iter().map(|r| r.data(principal.clone())).collect())
+        }
+    };
     let operation = match &batch {
         BatchRequest::Single(r) => r.operation_name.clone(),
         BatchRequest::Batch(_) => Some("batch".to_owned()),
@@ -83,12 +93,30 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
     state
         .metrics
         .observe_graphql(operation.as_deref(), response.is_ok(), started.elapsed());
+    if refused_mutation(&response) {
+        // GraphQL over HTTP: a mutation by GET is 405, naming the method that would work.
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "POST")],
+            GraphQLResponse::from(response),
+        )
+            .into_response();
+    }
     let status = if is_request_error(&response) {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
     (status, GraphQLResponse::from(response)).into_response()
+}
+
+fn refused_mutation(response: &BatchResponse) -> bool {
+    let BatchResponse::Single(r) = response else {
+        return false;
+    };
+    r.errors
+        .iter()
+        .any(|e| e.source::<MutationRefused>().is_some())
 }
 
 /// A request that could not be executed at all (it did not parse or failed validation) has no
@@ -113,11 +141,13 @@ fn request_error(err: &ParseRequestError) -> Response {
         ParseRequestError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         _ => StatusCode::BAD_REQUEST,
     };
+    error_response(status, &format!("Malformed GraphQL request: {err}"))
+}
+
+/// A request refused before it reached the schema, as a GraphQL error body.
+fn error_response(status: StatusCode, message: &str) -> Response {
     let body = json!({
-        "errors": [{
-            "message": format!("Malformed GraphQL request: {err}"),
-            "extensions": { "code": "BAD_REQUEST" },
-        }]
+        "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }]
     });
     (status, axum::Json(body)).into_response()
 }

@@ -8,6 +8,7 @@ mod files;
 mod graphql;
 mod health;
 mod problem;
+mod websocket;
 
 use std::time::Instant;
 
@@ -29,10 +30,9 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let max_body = state.settings.max_body_bytes;
     let max_upload = state.settings.max_upload_bytes;
-    let subscriptions = async_graphql_axum::GraphQLSubscription::new(state.schema.clone());
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
-        .route_service("/graphql/ws", subscriptions)
+        .route("/graphql/ws", get(websocket::upgrade))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics))

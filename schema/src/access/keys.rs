@@ -17,10 +17,10 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::store_error::StoreResult;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath};
 use crate::region::RegionCode;
+use crate::store_error::StoreResult;
 use crate::values::{NAME_MAX, required_text};
 
 use super::{Principal, Role};

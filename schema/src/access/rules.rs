@@ -135,9 +135,24 @@ pub fn sees(who: &Principal, seen: Seen) -> bool {
 pub fn edits(who: &Principal, edited: Edited) -> bool {
     match (who, edited) {
         (Principal::Anonymous, _) => false,
-        (Principal::Key { role: Role::Admin, .. }, _) => true,
-        (Principal::Key { role: Role::Staff, .. }, Edited::InRegion(_) | Edited::Staff) => true,
-        (Principal::Key { role: Role::Staff, .. }, Edited::Admins) => false,
+        (
+            Principal::Key {
+                role: Role::Admin, ..
+            },
+            _,
+        ) => true,
+        (
+            Principal::Key {
+                role: Role::Staff, ..
+            },
+            Edited::InRegion(_) | Edited::Staff,
+        ) => true,
+        (
+            Principal::Key {
+                role: Role::Staff, ..
+            },
+            Edited::Admins,
+        ) => false,
         (
             Principal::Key {
                 role: Role::Partner,
@@ -146,7 +161,13 @@ pub fn edits(who: &Principal, edited: Edited) -> bool {
             },
             Edited::InRegion(region),
         ) => own.is_some() && *own == region,
-        (Principal::Key { role: Role::Partner, .. }, Edited::Staff | Edited::Admins) => false,
+        (
+            Principal::Key {
+                role: Role::Partner,
+                ..
+            },
+            Edited::Staff | Edited::Admins,
+        ) => false,
     }
 }
 
@@ -271,7 +292,10 @@ mod tests {
         assert!(edits(&partner, Edited::InRegion(region("24"))));
         assert!(!edits(&partner, Edited::InRegion(region("12"))));
         assert!(!edits(&partner, Edited::InRegion(None)));
-        assert!(!edits(&Principal::Anonymous, Edited::InRegion(region("24"))));
+        assert!(!edits(
+            &Principal::Anonymous,
+            Edited::InRegion(region("24"))
+        ));
     }
 
     #[test]

@@ -138,9 +138,7 @@ impl MemberFields {
                 let name = p.check(required_text(&person.name, at.child("name"), NAME_MAX));
                 let email = match person.email.as_deref().map(str::trim) {
                     None | Some("") => Some(None),
-                    Some(e) => p
-                        .check(Email::parse(e, at.child("email")))
-                        .map(Some),
+                    Some(e) => p.check(Email::parse(e, at.child("email"))).map(Some),
                 };
                 let phone = p.check(optional_text(
                     person.phone.as_deref(),

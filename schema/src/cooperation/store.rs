@@ -18,15 +18,15 @@ use serde::de::DeserializeOwned;
 
 use super::agreement::{AgreementFields, AgreementStatus, CooperationAgreement};
 use super::group::{GroupFields, Member, MemberFields, ThematicGroup};
-use crate::store_error::StoreResult;
+use crate::access::{Principal, Visibility};
 use crate::db::collections;
 use crate::error::{DomainError, FieldPath};
-use crate::references::References;
-use crate::region::RegionCode;
-use crate::access::{Principal, Visibility};
 use crate::event::Event;
 use crate::organization::Organization;
 use crate::project::Project;
+use crate::references::References;
+use crate::region::RegionCode;
+use crate::store_error::StoreResult;
 
 /// A check that found nothing wrong gives the record, otherwise every problem.
 pub type Checked<T> = Result<T, Vec<DomainError>>;
@@ -63,10 +63,7 @@ async fn with_references<T>(
 }
 
 fn project_ref(refs: &mut References, project_id: Option<Option<ObjectId>>) {
-    refs.add::<Project>(
-        FieldPath::input("project"),
-        project_id.flatten(),
-    );
+    refs.add::<Project>(FieldPath::input("project"), project_id.flatten());
 }
 
 /// A new group, checked, with its first members.
@@ -77,10 +74,7 @@ pub async fn new_group(
     members: Vec<MemberFields>,
 ) -> StoreResult<Checked<ThematicGroup>> {
     let mut refs = References::default();
-    refs.add::<Organization>(
-        FieldPath::input("convener"),
-        fields.convener_id,
-    );
+    refs.add::<Organization>(FieldPath::input("convener"), fields.convener_id);
     project_ref(&mut refs, fields.project_id);
     for (i, m) in members.iter().enumerate() {
         refs.add::<Organization>(
@@ -99,10 +93,7 @@ pub async fn changed_group(
     fields: GroupFields,
 ) -> StoreResult<Checked<ThematicGroup>> {
     let mut refs = References::default();
-    refs.add::<Organization>(
-        FieldPath::input("convener"),
-        fields.convener_id,
-    );
+    refs.add::<Organization>(FieldPath::input("convener"), fields.convener_id);
     project_ref(&mut refs, fields.project_id);
     with_references(db, who, current.update(fields), refs).await
 }
@@ -115,10 +106,7 @@ pub async fn group_with_member(
     fields: MemberFields,
 ) -> StoreResult<Checked<(ThematicGroup, Member)>> {
     let mut refs = References::default();
-    refs.add::<Organization>(
-        FieldPath::input("organization"),
-        fields.organization_id,
-    );
+    refs.add::<Organization>(FieldPath::input("organization"), fields.organization_id);
     with_references(db, who, current.add_member(fields), refs).await
 }
 
@@ -146,10 +134,7 @@ pub async fn changed_agreement(
 fn agreement_refs(fields: &AgreementFields) -> References {
     let mut refs = References::default();
     for (i, id) in fields.party_ids.iter().flatten().enumerate() {
-        refs.add::<Organization>(
-            FieldPath::input("parties").index(i),
-            Some(*id),
-        );
+        refs.add::<Organization>(FieldPath::input("parties").index(i), Some(*id));
     }
     project_ref(&mut refs, fields.project_id);
     refs.add::<Event>(
@@ -159,10 +144,7 @@ fn agreement_refs(fields: &AgreementFields) -> References {
     refs
 }
 
-async fn insert<T: Serialize + Send + Sync>(
-    coll: &Collection<T>,
-    record: &T,
-) -> StoreResult<()> {
+async fn insert<T: Serialize + Send + Sync>(coll: &Collection<T>, record: &T) -> StoreResult<()> {
     coll.insert_one(record)
         .await
         .with_context(|| format!("Failed to insert into {}", coll.name()))?;
@@ -211,10 +193,7 @@ pub async fn replace_group(
     replace(&groups(db), group.id, group, read_at).await
 }
 
-pub async fn insert_agreement(
-    db: &Database,
-    agreement: &CooperationAgreement,
-) -> StoreResult<()> {
+pub async fn insert_agreement(db: &Database, agreement: &CooperationAgreement) -> StoreResult<()> {
     insert(&agreements(db), agreement).await
 }
 

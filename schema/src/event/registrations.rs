@@ -34,17 +34,16 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Consent, Event, Registration, RegistrationStatus};
 use super::registration::check;
-use crate::store_error::StoreResult;
 use crate::access::hash;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
 use crate::organization::OrganizationKind;
+use crate::store_error::StoreResult;
 use crate::values::{Email, NAME_MAX, optional_text, required_text};
 
 /// What registrants consent to, stored with each registration.
 pub const CONSENT_PURPOSE: &str = "Przetwarzanie danych osobowych w celu rejestracji na wydarzenie, \
 organizacji udziału i kontaktu w jego sprawie (art. 6 ust. 1 lit. a RODO).";
-
 
 pub fn collection(db: &Database) -> Collection<Registration> {
     db.collection(collections::REGISTRATIONS)
@@ -625,10 +624,7 @@ pub struct Counts {
 }
 
 /// Counts for many events in one aggregation.
-pub async fn counts(
-    db: &Database,
-    event_ids: &[ObjectId],
-) -> StoreResult<Vec<(ObjectId, Counts)>> {
+pub async fn counts(db: &Database, event_ids: &[ObjectId]) -> StoreResult<Vec<(ObjectId, Counts)>> {
     let pipeline = vec![
         doc! { "$match": { "event_id": { "$in": event_ids } } },
         doc! { "$group": {

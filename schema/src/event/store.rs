@@ -15,11 +15,11 @@ use mongodb::{Collection, Database};
 
 use super::model::Event;
 use super::{EventKind, EventStatus};
-use crate::store_error::StoreResult;
+use crate::access::Visibility;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath};
 use crate::region::RegionCode;
-use crate::access::Visibility;
+use crate::store_error::StoreResult;
 
 pub fn collection(db: &Database) -> Collection<Event> {
     db.collection(collections::EVENTS)

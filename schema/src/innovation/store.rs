@@ -13,11 +13,11 @@ use mongodb::{Collection, Database};
 use super::Status;
 use super::input::InnovationChanges;
 use super::model::{Evaluation, Innovation, TargetGroup, Transition};
-use crate::store_error::StoreResult;
+use crate::access::Visibility;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath};
 use crate::region::RegionCode;
-use crate::access::Visibility;
+use crate::store_error::StoreResult;
 
 pub fn collection(db: &Database) -> Collection<Innovation> {
     db.collection(collections::INNOVATIONS)

@@ -17,8 +17,8 @@ use tokio::sync::OnceCell;
 
 use super::runs::JobRun;
 use super::{JobKind, RefreshStatisticsV1};
-use crate::store_error::StoreResult;
 use crate::config::CoreSettings;
+use crate::store_error::StoreResult;
 
 /// How many times a run is attempted (by retries and by the sweeper together) before it is
 /// left as failed for an operator to look at.

@@ -3,14 +3,15 @@
 
 use crate::store_error::Context;
 use bson::doc;
+use bson::oid::ObjectId;
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use mongodb::Database;
 use serde::{Deserialize, Serialize};
 
 use super::JobKind;
-use crate::store_error::StoreResult;
 use crate::db::collections;
+use crate::store_error::StoreResult;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -38,17 +39,23 @@ pub struct JobRun {
     pub attempts: i32,
     #[serde(default)]
     pub last_error: Option<String>,
-    /// The key that asked for this run, which may then follow it; none for scheduled runs.
+    /// The API key that asked for the run; none for scheduled runs (and runs recorded before
+    /// requests were attributed).
     #[serde(default)]
-    pub requested_by: Option<bson::oid::ObjectId>,
+    pub requested_by: Option<ObjectId>,
 }
 
 fn runs(db: &Database) -> mongodb::Collection<JobRun> {
     db.collection(collections::JOB_RUNS)
 }
 
-/// Records a new run as queued and returns it; the caller pushes it to Redis next.
-pub async fn create(db: &Database, kind: JobKind) -> StoreResult<JobRun> {
+/// Records a new run as queued and returns it; the caller pushes it to Redis next. Callers
+/// ask through [`super::request`], which first looks for a run already waiting.
+pub(super) async fn create(
+    db: &Database,
+    kind: JobKind,
+    requested_by: Option<ObjectId>,
+) -> StoreResult<JobRun> {
     let run = JobRun {
         id: uuid::Uuid::new_v4().to_string(),
         kind,
@@ -57,13 +64,23 @@ pub async fn create(db: &Database, kind: JobKind) -> StoreResult<JobRun> {
         finished_at: None,
         attempts: 0,
         last_error: None,
-        requested_by: None,
+        requested_by,
     };
     runs(db)
         .insert_one(&run)
         .await
         .context("Failed to record the job run")?;
     Ok(run)
+}
+
+/// The oldest run of `kind` still waiting for a worker (queued, not yet started).
+pub async fn queued(db: &Database, kind: JobKind) -> StoreResult<Option<JobRun>> {
+    let kind = bson::to_bson(&kind).context("Failed to encode the job kind")?;
+    runs(db)
+        .find_one(doc! { "kind": kind, "status": "QUEUED" })
+        .sort(doc! { "enqueued_at": 1 })
+        .await
+        .context("Failed to look for a queued job run")
 }
 
 pub async fn find(db: &Database, id: &str) -> StoreResult<Option<JobRun>> {
@@ -110,11 +127,7 @@ pub async fn fail(db: &Database, id: &str, error: &str) -> StoreResult<()> {
 }
 
 /// Runs not done and enqueued before `before`: candidates for re-enqueueing.
-pub async fn overdue(
-    db: &Database,
-    before: DateTime<Utc>,
-    limit: i64,
-) -> StoreResult<Vec<JobRun>> {
+pub async fn overdue(db: &Database, before: DateTime<Utc>, limit: i64) -> StoreResult<Vec<JobRun>> {
     runs(db)
         .find(doc! {
             "status": { "$in": ["QUEUED", "RUNNING", "FAILED"] },

@@ -10,10 +10,10 @@ use super::{Erasure, erasures, groups};
 use crate::access::hash;
 use crate::cooperation::group::Member;
 use crate::db::collections;
-use crate::store_error::StoreResult;
 use crate::event::registrations;
 use crate::event::{Event, Registration};
 use crate::organization::Organization;
+use crate::store_error::StoreResult;
 use crate::values::Email;
 
 /// A registration with the title of its event, so the person can tell which it was.
@@ -93,4 +93,3 @@ async fn organizations_naming(db: &Database, address: &str) -> StoreResult<Vec<O
         .await
         .context("Failed to read contact points")?)
 }
-

@@ -3,8 +3,7 @@
 use apalis::prelude::{AbortError, Attempt, BoxDynError, Data};
 use apalis_cron::Tick;
 use innohub_schema::jobs::queue::{JobQueue, MAX_ATTEMPTS};
-use innohub_schema::jobs::runs;
-use innohub_schema::jobs::{JobKind, RefreshStatisticsV1};
+use innohub_schema::jobs::{self, JobKind, RefreshStatisticsV1, runs};
 use innohub_schema::statistics;
 use mongodb::Database;
 
@@ -16,7 +15,10 @@ pub async fn run(
     db: Data<Database>,
     attempt: Attempt,
 ) -> Result<(), BoxDynError> {
-    let Some(_) = runs::begin(&db, &job.run_id).await.map_err(anyhow::Error::from)? else {
+    let Some(_) = runs::begin(&db, &job.run_id)
+        .await
+        .map_err(anyhow::Error::from)?
+    else {
         tracing::info!("run already done or unknown; nothing to do");
         return Ok(());
     };
@@ -47,16 +49,16 @@ pub async fn run(
     }
 }
 
-/// The schedule's tick: records a run and queues it like any other request.
+/// The schedule's tick: asks for a refresh like any other request (so a tick while one is
+/// still waiting adds nothing).
 pub async fn on_schedule(
     _tick: Tick,
     db: Data<Database>,
     queue: Data<JobQueue>,
 ) -> Result<(), BoxDynError> {
-    let run = runs::create(&db, JobKind::RefreshStatistics)
+    let run = jobs::request(&db, &queue, JobKind::RefreshStatistics, None)
         .await
         .map_err(anyhow::Error::from)?;
-    queue.push(&run).await.map_err(anyhow::Error::from)?;
-    tracing::info!(run_id = %run.id, "scheduled statistics refresh queued");
+    tracing::info!(run_id = %run.id, "scheduled statistics refresh requested");
     Ok(())
 }

@@ -133,9 +133,14 @@ impl CooperationMutation {
             .into_iter()
             .map(ThematicGroupMemberInput::into_domain)
             .collect::<Result<Vec<_>, _>>()?;
-        let checked = store::new_group(db, auth::principal(ctx), input.fields.into_domain()?, members)
-            .await
-            .or_internal()?;
+        let checked = store::new_group(
+            db,
+            auth::principal(ctx),
+            input.fields.into_domain()?,
+            members,
+        )
+        .await
+        .or_internal()?;
         let group = match checked {
             Ok(g) => g,
             Err(errors) => return Ok(ThematicGroupPayload::errors(errors)),
@@ -156,9 +161,14 @@ impl CooperationMutation {
         let db = ctx.data::<Database>()?;
         let current = editable_group(ctx, db, &input.id).await?;
         require_editor_of(ctx, input.fields.region.as_deref())?;
-        let checked = store::changed_group(db, auth::principal(ctx), &current, input.fields.into_domain()?)
-            .await
-            .or_internal()?;
+        let checked = store::changed_group(
+            db,
+            auth::principal(ctx),
+            &current,
+            input.fields.into_domain()?,
+        )
+        .await
+        .or_internal()?;
         let group = match checked {
             Ok(g) => g,
             Err(errors) => return Ok(ThematicGroupPayload::errors(errors)),
@@ -187,13 +197,14 @@ impl CooperationMutation {
             member: None,
             user_errors: user_errors(errors),
         };
-        let (group, member) = match store::group_with_member(db, auth::principal(ctx), &current, fields)
-            .await
-            .or_internal()?
-        {
-            Ok(done) => done,
-            Err(errors) => return Ok(failed(errors)),
-        };
+        let (group, member) =
+            match store::group_with_member(db, auth::principal(ctx), &current, fields)
+                .await
+                .or_internal()?
+            {
+                Ok(done) => done,
+                Err(errors) => return Ok(failed(errors)),
+            };
         Ok(
             match save_group(db, &group, current.updated_at, "groupId").await? {
                 Ok(g) => AddThematicGroupMemberPayload {
@@ -267,9 +278,14 @@ impl CooperationMutation {
         let oid = ids::decode(&input.id, Kind::Agreement)?;
         let current = auth::editable(ctx, store::get_agreement(db, oid).await.or_internal()?)?;
         require_editor_of(ctx, input.fields.region.as_deref())?;
-        let checked = store::changed_agreement(db, auth::principal(ctx), &current, input.fields.into_domain()?)
-            .await
-            .or_internal()?;
+        let checked = store::changed_agreement(
+            db,
+            auth::principal(ctx),
+            &current,
+            input.fields.into_domain()?,
+        )
+        .await
+        .or_internal()?;
         let agreement = match checked {
             Ok(a) => a,
             Err(errors) => return Ok(AgreementPayload::errors(errors)),

@@ -264,12 +264,7 @@ pub async fn fields(
         "thematicGroup",
         &mut refs,
     )?;
-    let project_id = patch_ref::<Project>(
-        input.project,
-        Kind::Project,
-        "project",
-        &mut refs,
-    )?;
+    let project_id = patch_ref::<Project>(input.project, Kind::Project, "project", &mut refs)?;
     let problems = dangling(ctx, &refs).await?;
     let fields = EventFields {
         kind: input.kind.map(Into::into),

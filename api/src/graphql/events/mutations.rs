@@ -67,7 +67,10 @@ async fn editable(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Event> {
     auth::allow(ctx, Action::Write)?;
     let db = ctx.data::<Database>()?;
     let oid = ids::decode(id, Kind::Event)?;
-    Ok(auth::editable(ctx, store::get(db, oid).await.or_internal()?)?)
+    Ok(auth::editable(
+        ctx,
+        store::get(db, oid).await.or_internal()?,
+    )?)
 }
 
 /// The answer to a successful change; this process's search sees the change at once.

@@ -50,7 +50,10 @@ async fn editable(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Innovatio
     auth::allow(ctx, Action::Write)?;
     let db = ctx.data::<Database>()?;
     let oid = ids::decode(id, Kind::Innovation)?;
-    Ok(auth::editable(ctx, store::get(db, oid).await.or_internal()?)?)
+    Ok(auth::editable(
+        ctx,
+        store::get(db, oid).await.or_internal()?,
+    )?)
 }
 
 #[derive(Default)]
