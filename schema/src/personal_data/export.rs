@@ -54,13 +54,13 @@ pub async fn export(db: &Database, email: &Email) -> StoreResult<PersonalData> {
         organizations_naming(db, address),
         groups::person_memberships(db, email),
         async {
-            Ok(erasures(db)
+            erasures(db)
                 .find(doc! { "email_sha256": hash(address) })
                 .await
                 .context("Failed to read erasures")?
                 .try_collect()
                 .await
-                .context("Failed to read erasures")?)
+                .context("Failed to read erasures")
         },
     )?;
     let registrations = found
@@ -83,13 +83,12 @@ pub async fn export(db: &Database, email: &Email) -> StoreResult<PersonalData> {
 }
 
 async fn organizations_naming(db: &Database, address: &str) -> StoreResult<Vec<Organization>> {
-    Ok(db
-        .collection::<Organization>(collections::ORGANIZATIONS)
+    db.collection::<Organization>(collections::ORGANIZATIONS)
         .find(doc! { "contact.email": address })
         .sort(doc! { "_id": 1 })
         .await
         .context("Failed to find contact points")?
         .try_collect()
         .await
-        .context("Failed to read contact points")?)
+        .context("Failed to read contact points")
 }

@@ -19,14 +19,14 @@ use crate::values::Email;
 const ATTEMPTS: usize = 5;
 
 async fn groups_naming(db: &Database, email: &Email) -> StoreResult<Vec<ThematicGroup>> {
-    Ok(groups(db)
+    groups(db)
         .find(doc! { "members.person.email": email.as_str() })
         .sort(doc! { "_id": 1 })
         .await
         .context("Failed to find the person's group memberships")?
         .try_collect()
         .await
-        .context("Failed to read the person's group memberships")?)
+        .context("Failed to read the person's group memberships")
 }
 
 /// Every group membership of the person: the group's id and the member as stored.
