@@ -237,6 +237,15 @@ impl TestApi {
         Services::get().database(&self.database).await
     }
 
+    /// The job queues of this api's Redis namespace, built from its settings as the api builds
+    /// them, for pushing jobs the way it does.
+    pub fn queue(&self) -> innohub_schema::jobs::queue::JobQueue {
+        let settings =
+            innohub_schema::config::CoreSettings::from_source(&|k: &str| self.env.get(k).cloned())
+                .expect("the api's settings parse");
+        innohub_schema::jobs::queue::JobQueue::new(&settings).expect("a job queue")
+    }
+
     /// Sends SIGTERM and waits for the process to exit.
     pub async fn terminate(mut self, within: Duration) -> ExitStatus {
         self.process.terminate(within).await

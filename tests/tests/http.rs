@@ -2,6 +2,7 @@
 
 use innohub_tests::TestApi;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 #[tokio::test]
 async fn graphql_answers_typename() {
@@ -37,6 +38,105 @@ async fn a_query_can_be_sent_with_get() {
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["data"]["__typename"], "Query");
+}
+
+const CREATE_ORG: &str = "mutation Write($input: CreateOrganizationInput!) {
+  createOrganization(input: $input) { organization { id } userErrors { code } }
+}";
+
+/// GraphQL over HTTP: a GET may be sent by a link or a prefetch, so it must not change data.
+#[tokio::test]
+async fn a_mutation_sent_with_get_is_refused_with_405_and_changes_nothing() {
+    let api = TestApi::spawn().await;
+    let staff = api.key("staff", None).await;
+    let variables = json!({ "input": {
+        "name": "ROPS Zielona Góra", "kind": "REGIONAL_SOCIAL_POLICY_CENTRE", "region": "08"
+    } })
+    .to_string();
+    let get = |params: Vec<(&'static str, String)>| {
+        api.http
+            .get(api.url("/graphql"))
+            .bearer_auth(&staff)
+            .query(&params)
+            .send()
+    };
+    let organizations = || async {
+        api.db()
+            .await
+            .collection::<bson::Document>("organizations")
+            .count_documents(bson::doc! {})
+            .await
+            .expect("count")
+    };
+    let assert_refused = |response: reqwest::Response| async move {
+        let status = response.status();
+        let allow = response.headers().get("allow").cloned();
+        let body: Value = response.json().await.expect("a GraphQL error body");
+        assert_eq!(status, 405, "{body}");
+        assert_eq!(allow.as_ref().and_then(|v| v.to_str().ok()), Some("POST"));
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "METHOD_NOT_ALLOWED",
+            "{body}"
+        );
+    };
+
+    let plain = get(vec![
+        ("query", CREATE_ORG.into()),
+        ("variables", variables.clone()),
+    ]);
+    assert_refused(plain.await.expect("answer")).await;
+
+    // The operation `operationName` picks is the one that counts.
+    let document = format!("query Read {{ __typename }} {CREATE_ORG}");
+    let named = |name: &str| {
+        get(vec![
+            ("query", document.clone()),
+            ("operationName", name.to_owned()),
+            ("variables", variables.clone()),
+        ])
+    };
+    assert_refused(named("Write").await.expect("answer")).await;
+    let read: Value = named("Read")
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(read["data"]["__typename"], "Query", "{read}");
+    assert_eq!(organizations().await, 0);
+
+    // A persisted query sent by hash alone: registering it by POST runs it once; the GET that
+    // names it by hash must not run it again.
+    let hash: String = Sha256::digest(CREATE_ORG.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    let registered: Value = api
+        .http
+        .post(api.url("/graphql"))
+        .bearer_auth(&staff)
+        .json(&json!({ "query": CREATE_ORG, "variables": serde_json::from_str::<Value>(&variables).expect("json"), "extensions": persisted }))
+        .send()
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        registered["data"]["createOrganization"]["organization"]["id"].is_string(),
+        "{registered}"
+    );
+    let by_hash = get(vec![
+        ("extensions", persisted.to_string()),
+        ("variables", variables.clone()),
+    ]);
+    assert_refused(by_hash.await.expect("answer")).await;
+    assert_eq!(
+        organizations().await,
+        1,
+        "only the POST created an organization"
+    );
 }
 
 #[tokio::test]

@@ -32,9 +32,11 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 pub use events::Links;
 pub use payload::{UserError, UserErrorCode};
 
-/// Deepest nesting a query may have; the deepest useful query (a page of innovations with
-/// their project's implementer's region) is far below this.
-pub const MAX_DEPTH: usize = 12;
+/// Deepest nesting a query may have. The deepest data query (a page of innovations with their
+/// project's implementer's region) is far below this; the deepest query clients send is the
+/// standard graphql-js introspection query of GraphiQL and code generators, 13 deep through its
+/// `TypeRef` fragment.
+pub const MAX_DEPTH: usize = 13;
 /// Upper bound on a query's cost (each field 1, lists multiplied by their page size).
 pub const MAX_COMPLEXITY: usize = 5_000;
 /// Most fields one operation may select, counting what complexity leaves out (`__typename`)

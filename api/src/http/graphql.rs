@@ -60,7 +60,8 @@ pub async fn get(
         Some(q) => match async_graphql::http::parse_query_string(&q) {
             // Marked read-only: the schema refuses a mutation in it, including one that a
             // persisted-query hash stands for.
-            Ok(request) => {
+            Ok(mut request) => {
+                request.operation_name = request.operation_name.or_else(|| operation_name(&q));
                 execute(
                     &state,
                     &headers,
@@ -71,6 +72,14 @@ pub async fn get(
             Err(e) => request_error(&e),
         },
     }
+}
+
+/// The `operationName` parameter, as the GraphQL-over-HTTP specification names it;
+/// async-graphql 7.2 reads only `operation_name` from a query string.
+fn operation_name(query_string: &str) -> Option<String> {
+    url::form_urlencoded::parse(query_string.as_bytes())
+        .find(|(name, _)| name == "operationName")
+        .map(|(_, value)| value.into_owned())
 }
 
 async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> Response {
