@@ -703,15 +703,16 @@ async fn closed_events_refuse_registration_and_write_nothing() {
         c["cancelEvent"]["event"]["registrationSummary"]["open"],
         false
     );
-    for id in [
-        late["id"].as_str().expect("id"),
-        draft["id"].as_str().expect("id"),
-        cancelled.as_str(),
-    ] {
+    for id in [late["id"].as_str().expect("id"), cancelled.as_str()] {
         let r = register(&api, id, 1, json!({})).await;
         assert_eq!(r["userErrors"][0]["code"], "REGISTRATION_CLOSED", "{r}");
         assert_eq!(registration_count(&api, id).await, 0);
     }
+    // A draft is not visible to the public: it answers as an event that does not exist.
+    let id = draft["id"].as_str().expect("id");
+    let r = register(&api, id, 1, json!({})).await;
+    assert_eq!(r["userErrors"][0]["code"], "NOT_FOUND", "{r}");
+    assert_eq!(registration_count(&api, id).await, 0);
     // Bad registration input, all at once, and nothing stored.
     let open = open_event(&api, &staff, None).await;
     let bad = register(
