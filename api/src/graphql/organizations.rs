@@ -190,10 +190,8 @@ impl OrganizationQuery {
     }
 }
 
-/// Checks an organization input; every problem becomes a userError.
-fn parse(
-    input: CreateOrganizationInput,
-) -> Result<Organization, Vec<innohub_schema::error::DomainError>> {
+/// The input in the schema's terms, to check.
+fn fields(input: CreateOrganizationInput) -> NewOrganization {
     let address = input.address.map_or_else(Address::default, |a| Address {
         street: a.street,
         postal_code: a.postal_code,
@@ -208,7 +206,6 @@ fn parse(
         contact_email: input.contact_email,
         contact_phone: input.contact_phone,
     }
-    .parse()
 }
 
 #[derive(Default)]
@@ -224,8 +221,7 @@ impl OrganizationMutation {
     ) -> async_graphql::Result<OrganizationPayload> {
         let db = ctx.data::<Database>()?;
         auth::require_key(ctx)?;
-        let parsed = parse(input);
-        let org = match parsed {
+        let org = match fields(input).parse() {
             Ok(o) => o,
             Err(errors) => {
                 return Ok(OrganizationPayload {
@@ -256,12 +252,8 @@ impl OrganizationMutation {
             .or_internal()?
             .ok_or(ApiError::NotFound("Organization"))?;
         auth::require_editor(ctx, current.region)?;
-        let org = match parse(input.fields) {
-            Ok(o) => Organization {
-                id: current.id,
-                created_at: current.created_at,
-                ..o
-            },
+        let org = match fields(input.fields).replacing(&current) {
+            Ok(o) => o,
             Err(errors) => {
                 return Ok(OrganizationPayload {
                     organization: None,

@@ -40,23 +40,6 @@ pub fn changed_meanwhile(field: FieldPath) -> DomainError {
     DomainError::invalid(field, "it was changed meanwhile; reload it and try again")
 }
 
-/// Joins a record's own problems with its dangling references.
-async fn with_references<T>(
-    db: &Database,
-    checked: Checked<T>,
-    refs: References,
-) -> anyhow::Result<Checked<T>> {
-    let missing = refs.missing(db).await?;
-    Ok(match checked {
-        Ok(v) if missing.is_empty() => Ok(v),
-        Ok(_) => Err(missing),
-        Err(mut errors) => {
-            errors.extend(missing);
-            Err(errors)
-        }
-    })
-}
-
 fn project_ref(refs: &mut References, project_id: Option<Option<ObjectId>>) {
     refs.add(
         FieldPath::input("project"),
@@ -85,7 +68,8 @@ pub async fn new_group(
             m.organization_id,
         );
     }
-    with_references(db, ThematicGroup::create(fields, members), refs).await
+    refs.verify(db, ThematicGroup::create(fields, members))
+        .await
 }
 
 /// `current` with `fields` applied, checked.
@@ -101,7 +85,7 @@ pub async fn changed_group(
         fields.convener_id,
     );
     project_ref(&mut refs, fields.project_id);
-    with_references(db, current.update(fields), refs).await
+    refs.verify(db, current.update(fields)).await
 }
 
 /// `current` with one more member, checked; and that member.
@@ -116,7 +100,7 @@ pub async fn group_with_member(
         collections::ORGANIZATIONS,
         fields.organization_id,
     );
-    with_references(db, current.add_member(fields), refs).await
+    refs.verify(db, current.add_member(fields)).await
 }
 
 /// A new agreement, checked.
@@ -125,7 +109,7 @@ pub async fn new_agreement(
     fields: AgreementFields,
 ) -> anyhow::Result<Checked<CooperationAgreement>> {
     let refs = agreement_refs(&fields);
-    with_references(db, CooperationAgreement::create(fields), refs).await
+    refs.verify(db, CooperationAgreement::create(fields)).await
 }
 
 /// `current` with `fields` applied, checked.
@@ -135,7 +119,7 @@ pub async fn changed_agreement(
     fields: AgreementFields,
 ) -> anyhow::Result<Checked<CooperationAgreement>> {
     let refs = agreement_refs(&fields);
-    with_references(db, current.update(fields), refs).await
+    refs.verify(db, current.update(fields)).await
 }
 
 fn agreement_refs(fields: &AgreementFields) -> References {
