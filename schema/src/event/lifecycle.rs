@@ -62,14 +62,7 @@ mod tests {
             kind: Some(EventKind::Seminar),
             title: Some("Seminarium o usługach opiekuńczych".into()),
             start: start.map(str::to_owned),
-            date_options: Some(
-                poll.iter()
-                    .map(|d| WindowFields {
-                        start: (*d).into(),
-                        end: None,
-                    })
-                    .collect(),
-            ),
+            date_options: Some(WindowFields::days(poll)),
             ..EventFields::default()
         }
         .create(Utc::now())
