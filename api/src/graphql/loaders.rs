@@ -15,6 +15,8 @@ use innohub_schema::organization::{self, Organization};
 use innohub_schema::project::{self, Project, StatusCounts};
 use mongodb::Database;
 
+use crate::error::{ApiError, OrInternal};
+
 /// A batch that failed; cloned to every resolver that waited on it.
 #[derive(Clone, Debug)]
 pub struct LoadError(Arc<anyhow::Error>);
@@ -70,6 +72,21 @@ impl Loaders {
                 HashMapCache::default(),
             ),
         }
+    }
+
+    /// Whether an organization with this id exists (a reference in an input may point at it).
+    pub async fn organization_exists(&self, id: ObjectId) -> Result<bool, ApiError> {
+        Ok(self
+            .organizations
+            .load_one(id)
+            .await
+            .or_internal()?
+            .is_some())
+    }
+
+    /// Whether a project with this id exists.
+    pub async fn project_exists(&self, id: ObjectId) -> Result<bool, ApiError> {
+        Ok(self.projects.load_one(id).await.or_internal()?.is_some())
     }
 }
 

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::object::{
     CareAreaGql, ImplementationGuide, InnovatorKindGql, RecommendationGql, StatusGql,
 };
-use crate::error::{ApiError, OrInternal};
+use crate::error::ApiError;
 use crate::graphql::common::{TargetGroupGql, region_arg};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::Loaders;
@@ -158,14 +158,7 @@ pub async fn domain_fields(
     let project_id = reference(
         input.project.as_ref(),
         Kind::Project,
-        |oid| async move {
-            Ok(loaders
-                .projects
-                .load_one(oid)
-                .await
-                .or_internal()?
-                .is_some())
-        },
+        |oid| loaders.project_exists(oid),
         &["input", "project"],
         &mut problems,
     )
@@ -176,14 +169,7 @@ pub async fn domain_fields(
             let organization_id = reference(
                 i.organization.as_ref(),
                 Kind::Organization,
-                |oid| async move {
-                    Ok(loaders
-                        .organizations
-                        .load_one(oid)
-                        .await
-                        .or_internal()?
-                        .is_some())
-                },
+                |oid| loaders.organization_exists(oid),
                 &["input", "innovator", "organization"],
                 &mut problems,
             )

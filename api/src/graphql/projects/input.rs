@@ -66,14 +66,7 @@ pub async fn domain_fields(
     let implementer_id = reference(
         input.implementer.as_ref(),
         Kind::Organization,
-        |oid| async move {
-            Ok(loaders
-                .organizations
-                .load_one(oid)
-                .await
-                .or_internal()?
-                .is_some())
-        },
+        |oid| loaders.organization_exists(oid),
         &["input", "implementer"],
         &mut problems,
     )
