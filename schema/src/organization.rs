@@ -148,6 +148,16 @@ impl NewOrganization {
             updated_at: now,
         })
     }
+
+    /// `current` with all its fields replaced by these: it keeps its id and creation time.
+    pub fn replacing(self, current: &Organization) -> Result<Organization, Vec<DomainError>> {
+        let replaced = self.parse()?;
+        Ok(Organization {
+            id: current.id,
+            created_at: current.created_at,
+            ..replaced
+        })
+    }
 }
 
 fn coll(db: &Database) -> mongodb::Collection<Organization> {
@@ -198,4 +208,39 @@ pub async fn replace(db: &Database, org: &Organization) -> StoreResult<()> {
         .await
         .context("Failed to update the organization")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rops_krakow() -> NewOrganization {
+        NewOrganization {
+            name: "Regionalny Ośrodek Polityki Społecznej w Krakowie".into(),
+            kind: OrganizationKind::RegionalSocialPolicyCentre,
+            region: Some("12".into()),
+            ..NewOrganization::default()
+        }
+    }
+
+    #[test]
+    fn a_replaced_organization_keeps_its_id_and_creation_time() {
+        let mut current = rops_krakow().parse().unwrap();
+        current.created_at -= chrono::Duration::days(30);
+        let replaced = NewOrganization {
+            contact_email: Some("rops@rops.krakow.pl".into()),
+            ..rops_krakow()
+        }
+        .replacing(&current)
+        .unwrap();
+        assert_eq!(replaced.id, current.id);
+        assert_eq!(replaced.created_at, current.created_at);
+        assert!(replaced.updated_at > current.created_at);
+        assert!(replaced.contact.email.is_some());
+        let blank = NewOrganization {
+            name: " ".into(),
+            ..rops_krakow()
+        };
+        assert!(blank.replacing(&current).is_err());
+    }
 }

@@ -80,6 +80,11 @@ impl Target {
             }
         }
     }
+
+    /// Whether the project kept this promise: the current value reached the goal.
+    pub fn achieved(&self, counts: &StatusCounts) -> bool {
+        self.current(counts) >= self.goal
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -433,6 +438,18 @@ mod tests {
             t(TargetMetric::SelectedPercentOfTested, 10).current(&StatusCounts::default()),
             Decimal::ZERO
         );
+    }
+
+    #[test]
+    fn a_target_is_achieved_once_its_goal_is_reached() {
+        let tested = |goal: i64| Target {
+            metric: TargetMetric::IdeasTested,
+            goal: Decimal::from(goal),
+            description: "30 innowacji przetestowanych".into(),
+        };
+        let c = counts(&[(Status::Evaluated, 29), (Status::NotRecommended, 1)]);
+        assert!(tested(30).achieved(&c));
+        assert!(!tested(31).achieved(&c));
     }
 
     #[test]

@@ -88,4 +88,29 @@ impl References {
             })
             .collect())
     }
+
+    /// Joins a check of a record's own rules with these references: the record only when
+    /// neither found a problem, otherwise every problem, the record's own first.
+    pub async fn verify<T>(
+        &self,
+        db: &Database,
+        who: &Principal,
+        checked: Result<T, Vec<DomainError>>,
+    ) -> StoreResult<Result<T, Vec<DomainError>>> {
+        let missing = self.missing(db, who).await?;
+        Ok(match checked {
+            Ok(v) if missing.is_empty() => Ok(v),
+            Ok(_) => Err(missing),
+            Err(mut errors) => {
+                errors.extend(missing);
+                Err(errors)
+            }
+        })
+    }
+
+    /// The input fields noted, in order, for tests of what a record refers to.
+    #[cfg(test)]
+    pub fn fields(&self) -> Vec<String> {
+        self.0.iter().map(|r| r.field.to_string()).collect()
+    }
 }

@@ -191,10 +191,8 @@ impl OrganizationQuery {
     }
 }
 
-/// Checks an organization input; every problem becomes a userError.
-fn parse(
-    input: CreateOrganizationInput,
-) -> Result<Organization, Vec<innohub_schema::error::DomainError>> {
+/// The input in the schema's terms, to check.
+fn fields(input: CreateOrganizationInput) -> NewOrganization {
     let address = input.address.map_or_else(Address::default, |a| Address {
         street: a.street,
         postal_code: a.postal_code,
@@ -209,7 +207,6 @@ fn parse(
         contact_email: input.contact_email,
         contact_phone: input.contact_phone,
     }
-    .parse()
 }
 
 #[derive(Default)]
@@ -225,8 +222,7 @@ impl OrganizationMutation {
     ) -> async_graphql::Result<OrganizationPayload> {
         let db = ctx.data::<Database>()?;
         auth::allow(ctx, Action::Write)?;
-        let parsed = parse(input);
-        let org = match parsed {
+        let org = match fields(input).parse() {
             Ok(o) => o,
             Err(errors) => {
                 return Ok(OrganizationPayload {
@@ -253,12 +249,8 @@ impl OrganizationMutation {
         auth::allow(ctx, Action::Write)?;
         let oid = ids::decode(&input.id, Kind::Organization)?;
         let current = auth::editable(ctx, organization::get(db, oid).await.or_internal()?)?;
-        let org = match parse(input.fields) {
-            Ok(o) => Organization {
-                id: current.id,
-                created_at: current.created_at,
-                ..o
-            },
+        let org = match fields(input.fields).replacing(&current) {
+            Ok(o) => o,
             Err(errors) => {
                 return Ok(OrganizationPayload {
                     organization: None,

@@ -44,24 +44,6 @@ pub fn changed_meanwhile(field: FieldPath) -> DomainError {
     DomainError::invalid(field, "it was changed meanwhile; reload it and try again")
 }
 
-/// Joins a record's own problems with its dangling references.
-async fn with_references<T>(
-    db: &Database,
-    who: &Principal,
-    checked: Checked<T>,
-    refs: References,
-) -> StoreResult<Checked<T>> {
-    let missing = refs.missing(db, who).await?;
-    Ok(match checked {
-        Ok(v) if missing.is_empty() => Ok(v),
-        Ok(_) => Err(missing),
-        Err(mut errors) => {
-            errors.extend(missing);
-            Err(errors)
-        }
-    })
-}
-
 fn project_ref(refs: &mut References, project_id: Option<Option<ObjectId>>) {
     refs.add::<Project>(FieldPath::input("project"), project_id.flatten());
 }
@@ -82,7 +64,8 @@ pub async fn new_group(
             m.organization_id,
         );
     }
-    with_references(db, who, ThematicGroup::create(fields, members), refs).await
+    refs.verify(db, who, ThematicGroup::create(fields, members))
+        .await
 }
 
 /// `current` with `fields` applied, checked.
@@ -95,7 +78,7 @@ pub async fn changed_group(
     let mut refs = References::default();
     refs.add::<Organization>(FieldPath::input("convener"), fields.convener_id);
     project_ref(&mut refs, fields.project_id);
-    with_references(db, who, current.update(fields), refs).await
+    refs.verify(db, who, current.update(fields)).await
 }
 
 /// `current` with one more member, checked; and that member.
@@ -107,7 +90,7 @@ pub async fn group_with_member(
 ) -> StoreResult<Checked<(ThematicGroup, Member)>> {
     let mut refs = References::default();
     refs.add::<Organization>(FieldPath::input("organization"), fields.organization_id);
-    with_references(db, who, current.add_member(fields), refs).await
+    refs.verify(db, who, current.add_member(fields)).await
 }
 
 /// A new agreement, checked.
@@ -117,7 +100,8 @@ pub async fn new_agreement(
     fields: AgreementFields,
 ) -> StoreResult<Checked<CooperationAgreement>> {
     let refs = agreement_refs(&fields);
-    with_references(db, who, CooperationAgreement::create(fields), refs).await
+    refs.verify(db, who, CooperationAgreement::create(fields))
+        .await
 }
 
 /// `current` with `fields` applied, checked.
@@ -128,7 +112,7 @@ pub async fn changed_agreement(
     fields: AgreementFields,
 ) -> StoreResult<Checked<CooperationAgreement>> {
     let refs = agreement_refs(&fields);
-    with_references(db, who, current.update(fields), refs).await
+    refs.verify(db, who, current.update(fields)).await
 }
 
 fn agreement_refs(fields: &AgreementFields) -> References {

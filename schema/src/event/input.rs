@@ -41,6 +41,19 @@ pub struct WindowFields {
     pub end: Option<String>,
 }
 
+#[cfg(test)]
+impl WindowFields {
+    /// Whole days proposed in a poll, for tests.
+    pub fn days(days: &[&str]) -> Vec<Self> {
+        days.iter()
+            .map(|d| WindowFields {
+                start: (*d).into(),
+                end: None,
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct AgendaFields {
     pub title: String,
@@ -503,15 +516,12 @@ mod tests {
         let e = EventFields {
             kind: Some(EventKind::ThematicGroupMeeting),
             title: Some("Inauguracyjne spotkanie grupy tematycznej".into()),
-            date_options: Some(
-                ["2017-02-28", "2017-02-17", "2017-02-22", "2017-02-24"]
-                    .iter()
-                    .map(|d| WindowFields {
-                        start: (*d).into(),
-                        end: None,
-                    })
-                    .collect(),
-            ),
+            date_options: Some(WindowFields::days(&[
+                "2017-02-28",
+                "2017-02-17",
+                "2017-02-22",
+                "2017-02-24",
+            ])),
             ..EventFields::default()
         }
         .create(Utc::now())

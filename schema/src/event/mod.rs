@@ -5,9 +5,11 @@ pub mod demo;
 pub mod ical;
 pub mod input;
 pub mod jsonld;
+pub mod lifecycle;
 pub mod model;
 pub mod registration;
 pub mod registrations;
+pub mod roster;
 pub mod store;
 pub mod time;
 

@@ -162,6 +162,17 @@ pub enum RegistrationStatus {
     Cancelled,
 }
 
+impl RegistrationStatus {
+    /// The name stored in MongoDB.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationStatus::Confirmed => "CONFIRMED",
+            RegistrationStatus::Waitlisted => "WAITLISTED",
+            RegistrationStatus::Cancelled => "CANCELLED",
+        }
+    }
+}
+
 /// The registrant's consent to the processing of their personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {

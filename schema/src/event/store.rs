@@ -3,7 +3,8 @@
 //! Content edits `$set` the content fields only and are conditional on the `updated_at` the
 //! editor read, so two editors cannot silently overwrite each other. The seat fields
 //! (`confirmed`, `confirmed_count`) are never part of an edit: only
-//! [`super::registrations`] moves them, with single-document conditional updates.
+//! [`super::registrations`] moves them, with single-document conditional updates; an edit that
+//! changes the capacity asks it to hand out (or hold back) places afterwards.
 
 use crate::store_error::Context;
 use bson::oid::ObjectId;
@@ -13,11 +14,18 @@ use futures::TryStreamExt;
 use mongodb::options::ReturnDocument;
 use mongodb::{Collection, Database};
 
+use super::input::EventFields;
 use super::model::Event;
-use super::{EventKind, EventStatus};
-use crate::access::Visibility;
+use super::{EventKind, EventStatus, lifecycle, registrations};
+use crate::access::{Principal, Visibility};
+use crate::cooperation::ThematicGroup;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath};
+use crate::innovation::Innovation;
+use crate::material::Material;
+use crate::organization::Organization;
+use crate::project::Project;
+use crate::references::References;
 use crate::region::RegionCode;
 use crate::store_error::StoreResult;
 
@@ -115,14 +123,68 @@ fn stale() -> DomainError {
     )
 }
 
-/// Stores an edited event's content if nobody changed it since `seen` (its `updated_at` when
-/// read). The seat fields are left alone.
-pub async fn save_content(
+/// A new event from `fields`, checked in full: its own rules and that everything it names
+/// exists, every problem at its field.
+pub async fn new_event(
     db: &Database,
-    event: &Event,
-    seen: DateTime<Utc>,
+    who: &Principal,
+    fields: EventFields,
+    now: DateTime<Utc>,
+) -> StoreResult<Result<Event, Vec<DomainError>>> {
+    let refs = references(&fields);
+    refs.verify(db, who, fields.create(now)).await
+}
+
+/// `current` as `fields` would leave it, checked like [`new_event`]. Proposed dates are frozen
+/// once anyone registered for one, so the registrations are looked up only when the dates
+/// change.
+pub async fn edited(
+    db: &Database,
+    who: &Principal,
+    current: &Event,
+    fields: EventFields,
+) -> StoreResult<Result<Event, Vec<DomainError>>> {
+    let refs = references(&fields);
+    let has_registrations = if fields.date_options.is_some() {
+        registrations::any_for(db, current.id).await?
+    } else {
+        false
+    };
+    refs.verify(db, who, fields.update(current, has_registrations))
+        .await
+}
+
+/// The records `fields` name, each at the input field (and list position) that names it.
+fn references(fields: &EventFields) -> References {
+    let mut refs = References::default();
+    let at = |field: &str, i: usize| FieldPath::input(field).index(i);
+    for (i, id) in fields.organizer_ids.iter().flatten().enumerate() {
+        refs.add::<Organization>(at("organizers", i), Some(*id));
+    }
+    for (i, id) in fields.presented_innovation_ids.iter().flatten().enumerate() {
+        refs.add::<Innovation>(at("presentedInnovations", i), Some(*id));
+    }
+    for (i, id) in fields.material_ids.iter().flatten().enumerate() {
+        refs.add::<Material>(at("materials", i), Some(*id));
+    }
+    refs.add::<ThematicGroup>(
+        FieldPath::input("thematicGroup"),
+        fields.thematic_group_id.flatten(),
+    );
+    refs.add::<Project>(FieldPath::input("project"), fields.project_id.flatten());
+    refs
+}
+
+/// Stores an edit of `current` if nobody changed the event since it was read, and answers the
+/// event as it then stands. The seat fields are left alone; when the capacity changed, the
+/// places are rebalanced first, since more places (or none to count) may let waiting
+/// registrations in.
+pub async fn save_edit(
+    db: &Database,
+    current: &Event,
+    next: &Event,
 ) -> StoreResult<Result<Event, DomainError>> {
-    let mut set = bson::to_document(event).context("Failed to encode the event")?;
+    let mut set = bson::to_document(next).context("Failed to encode the event")?;
     for key in [
         "_id",
         "confirmed",
@@ -132,24 +194,41 @@ pub async fn save_content(
     ] {
         set.remove(key);
     }
-    let updated = collection(db)
+    let saved = collection(db)
         .find_one_and_update(
-            doc! { "_id": event.id, "updated_at": bson::DateTime::from_chrono(seen) },
+            doc! { "_id": next.id, "updated_at": bson::DateTime::from_chrono(current.updated_at) },
             doc! { "$set": set },
         )
         .return_document(ReturnDocument::After)
         .await
         .context("Failed to update the event")?;
-    Ok(updated.ok_or_else(stale))
+    let Some(saved) = saved else {
+        return Ok(Err(stale()));
+    };
+    if !places_changed(current, &saved) {
+        return Ok(Ok(saved));
+    }
+    registrations::rebalance(db, saved.id).await?;
+    Ok(Ok(get(db, saved.id).await?.unwrap_or(saved)))
 }
 
-/// Moves an event to `next` if its lifecycle allows it from the status it has now.
+/// Whether an edit changed what the places are counted against.
+fn places_changed(before: &Event, after: &Event) -> bool {
+    before.capacity != after.capacity
+}
+
+/// Moves an event to `next` if its lifecycle allows it from the status it has now (see
+/// [`lifecycle::check`]); `reason` is kept when it is cancelled.
 pub async fn transition(
     db: &Database,
     id: ObjectId,
     next: EventStatus,
-    reason: Option<String>,
+    reason: Option<&str>,
 ) -> StoreResult<Result<Event, DomainError>> {
+    let reason = match lifecycle::cancellation_reason(reason) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
     let Some(current) = get(db, id).await? else {
         return Ok(Err(DomainError::new(
             FieldPath::input("id"),
@@ -157,16 +236,8 @@ pub async fn transition(
             "no event with this id",
         )));
     };
-    if !current.status.may_become(next) {
-        return Ok(Err(DomainError::new(
-            FieldPath::input("id"),
-            ErrorCode::InvalidTransition,
-            format!(
-                "a {} event cannot become {}",
-                current.status.as_str(),
-                next.as_str()
-            ),
-        )));
+    if let Err(e) = lifecycle::check(&current, next) {
+        return Ok(Err(e));
     }
     let mut set = doc! {
         "status": next.as_str(),
@@ -232,4 +303,76 @@ pub async fn presenting(
         ] },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::event::input::EventFields;
+
+    fn seminar(capacity: Option<i32>) -> Event {
+        EventFields {
+            kind: Some(EventKind::Seminar),
+            title: Some("Seminarium".into()),
+            start: Some("2030-03-04T10:00".into()),
+            capacity: Some(capacity),
+            ..EventFields::default()
+        }
+        .create(Utc::now())
+        .unwrap()
+    }
+
+    #[test]
+    fn every_record_an_event_names_is_checked_at_its_field() {
+        let (org, other_org, group) = (ObjectId::new(), ObjectId::new(), ObjectId::new());
+        let fields = EventFields {
+            organizer_ids: Some(vec![org, other_org]),
+            material_ids: Some(vec![ObjectId::new()]),
+            thematic_group_id: Some(Some(group)),
+            // Cleared, so nothing to look up.
+            project_id: Some(None),
+            ..EventFields::default()
+        };
+        assert_eq!(
+            references(&fields).fields(),
+            [
+                "input.organizers.0",
+                "input.organizers.1",
+                "input.materials.0",
+                "input.thematicGroup",
+            ]
+        );
+        assert!(references(&EventFields::default()).fields().is_empty());
+    }
+
+    #[test]
+    fn a_capacity_change_rebalances_places_and_other_edits_do_not() {
+        let before = seminar(Some(10));
+        let more = EventFields {
+            capacity: Some(Some(20)),
+            ..EventFields::default()
+        };
+        assert!(places_changed(
+            &before,
+            &more.update(&before, false).unwrap()
+        ));
+        let unlimited = EventFields {
+            capacity: Some(None),
+            ..EventFields::default()
+        };
+        assert!(places_changed(
+            &before,
+            &unlimited.update(&before, false).unwrap()
+        ));
+        let retitled = EventFields {
+            title: Some("Seminarium wyjazdowe".into()),
+            ..EventFields::default()
+        };
+        assert!(!places_changed(
+            &before,
+            &retitled.update(&before, false).unwrap()
+        ));
+    }
 }

@@ -76,6 +76,35 @@ pub fn parse_instant(value: &str, field: FieldPath) -> Result<DateTime<Utc>, Dom
     }
 }
 
+/// Which end of a time range a filter bound is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeEnd {
+    /// Inclusive: "starting at or after".
+    Start,
+    /// Exclusive: "starting before".
+    End,
+}
+
+/// Parses one bound of a time filter, such as `events(filter: { from, to })`. An instant is
+/// taken as it is; a bare day starts at its Warsaw midnight, and as the end of a
+/// range means the midnight after it, so "to 2016-12-07" includes that whole day.
+pub fn parse_bound(
+    value: &str,
+    end: RangeEnd,
+    field: FieldPath,
+) -> Result<DateTime<Utc>, DomainError> {
+    match parse_entered(value, field.clone())? {
+        Entered::At(t) => Ok(t),
+        Entered::Day(d) => {
+            let d = match end {
+                RangeEnd::Start => d,
+                RangeEnd::End => d.succ_opt().unwrap_or(d),
+            };
+            from_warsaw(d.and_hms_opt(0, 0, 0).unwrap_or_default(), field)
+        }
+    }
+}
+
 /// When an event (or one proposed date of it) takes place.
 ///
 /// A whole-day window starts at Warsaw midnight of its first day and ends at Warsaw midnight
@@ -221,6 +250,27 @@ mod tests {
     fn a_bare_deadline_day_means_its_end() {
         let t = parse_instant("2016-12-05", FieldPath::none()).unwrap();
         assert_eq!(t.to_rfc3339(), "2016-12-05T22:59:59+00:00");
+    }
+
+    #[test]
+    fn a_bare_day_bounds_a_filter_from_its_warsaw_midnight_through_its_end() {
+        let from = parse_bound("2016-12-07", RangeEnd::Start, FieldPath::root("from")).unwrap();
+        assert_eq!(from.to_rfc3339(), "2016-12-06T23:00:00+00:00");
+        let to = parse_bound("2016-12-07", RangeEnd::End, FieldPath::root("to")).unwrap();
+        assert_eq!(to.to_rfc3339(), "2016-12-07T23:00:00+00:00");
+        // Summer time: Warsaw midnight is 22:00 UTC.
+        let to = parse_bound("2019-06-19", RangeEnd::End, FieldPath::root("to")).unwrap();
+        assert_eq!(to.to_rfc3339(), "2019-06-19T22:00:00+00:00");
+    }
+
+    #[test]
+    fn a_filter_bound_with_a_time_is_taken_as_given() {
+        for end in [RangeEnd::Start, RangeEnd::End] {
+            let t = parse_bound("2016-12-07T10:00", end, FieldPath::root("from")).unwrap();
+            assert_eq!(t.to_rfc3339(), "2016-12-07T09:00:00+00:00");
+        }
+        let e = parse_bound("7 grudnia", RangeEnd::Start, FieldPath::root("from")).unwrap_err();
+        assert_eq!(e.field.to_string(), "from");
     }
 
     #[test]

@@ -347,3 +347,26 @@ impl EvaluationInput {
         })
     }
 }
+
+/// The note a lifecycle step records in the history, trimmed; blank means none.
+pub fn transition_note(note: Option<&str>) -> Result<Option<String>, DomainError> {
+    optional_text(note, FieldPath::input("note"), TEXT_MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn a_transition_note_is_trimmed_and_bounded() {
+        assert_eq!(
+            transition_note(Some(" ocena zewnętrzna pozytywna ")).unwrap(),
+            Some("ocena zewnętrzna pozytywna".to_owned())
+        );
+        assert_eq!(transition_note(Some("")).unwrap(), None);
+        let e = transition_note(Some(&"x".repeat(TEXT_MAX + 1))).unwrap_err();
+        assert_eq!(e.code, ErrorCode::TooLong);
+        assert_eq!(e.field.to_string(), "input.note");
+    }
+}

@@ -11,7 +11,7 @@ use mongodb::options::ReturnDocument;
 use mongodb::{Collection, Database};
 
 use super::Status;
-use super::input::InnovationChanges;
+use super::input::{InnovationChanges, transition_note};
 use super::model::{Evaluation, Innovation, TargetGroup, Transition};
 use crate::access::Visibility;
 use crate::db::collections;
@@ -154,8 +154,12 @@ pub async fn transition(
     current: &Innovation,
     to: Status,
     by: &str,
-    note: Option<String>,
+    note: Option<&str>,
 ) -> StoreResult<Result<Innovation, DomainError>> {
+    let note = match transition_note(note) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e)),
+    };
     let from = current.status;
     if !from.can_become(to) {
         let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();

@@ -1,29 +1,20 @@
 //! What clients send about events: the listing filter, the fields of an event, and the inputs
 //! of each mutation, with their translation into the schema's types.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined};
-use bson::oid::ObjectId;
+use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
-use innohub_schema::error::{DomainError, FieldPath};
+use innohub_schema::error::FieldPath;
 use innohub_schema::event::input::{
     AgendaFields, AudienceFields, ContactFields, EventFields, VenueFields, WindowFields,
 };
 use innohub_schema::event::store::EventFilter;
-use innohub_schema::event::time::{Entered, parse_entered};
-use innohub_schema::references::References;
+use innohub_schema::event::time::{RangeEnd, parse_bound};
 use rust_decimal::Decimal;
 
 use super::object::{AdmissionGql, EventKindGql, EventStatusGql};
 use crate::error::ApiError;
 use crate::graphql::common::{OrganizationKindGql, TargetGroupGql, patch, region_arg};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::payload::{UserError, dangling, list_refs};
-use innohub_schema::access::Guarded;
-use innohub_schema::cooperation::ThematicGroup;
-use innohub_schema::innovation::Innovation;
-use innohub_schema::material::Material;
-use innohub_schema::organization::Organization;
-use innohub_schema::project::Project;
 
 #[derive(InputObject, Default)]
 #[graphql(name = "EventFilter")]
@@ -60,8 +51,8 @@ impl EventFilterInput {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            from: bound(self.from, "from", false)?,
-            to: bound(self.to, "to", true)?,
+            from: bound(self.from, "from", RangeEnd::Start)?,
+            to: bound(self.to, "to", RangeEnd::End)?,
             region: region_arg(self.region)?,
             thematic_group_id: ids::decode_opt(self.thematic_group.as_ref(), Kind::ThematicGroup)?,
             project_id: ids::decode_opt(self.project.as_ref(), Kind::Project)?,
@@ -70,21 +61,16 @@ impl EventFilterInput {
     }
 }
 
-fn bound(value: Option<String>, name: &str, end: bool) -> Result<Option<DateTime<Utc>>, ApiError> {
-    let Some(v) = value else { return Ok(None) };
-    let bad = |e: DomainError| ApiError::BadUserInput(format!("{name}: {}", e.message));
-    match parse_entered(&v, FieldPath::root(name)).map_err(bad)? {
-        Entered::At(t) => Ok(Some(t)),
-        Entered::Day(d) => {
-            let d = if end { d.succ_opt().unwrap_or(d) } else { d };
-            innohub_schema::event::time::from_warsaw(
-                d.and_hms_opt(0, 0, 0).unwrap_or_default(),
-                FieldPath::root(name),
-            )
-            .map(Some)
-            .map_err(bad)
-        }
-    }
+/// A filter's time bound; a malformed one is a GraphQL error, as any argument.
+fn bound(
+    value: Option<String>,
+    name: &str,
+    end: RangeEnd,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    value
+        .map(|v| parse_bound(&v, end, FieldPath::root(name)))
+        .transpose()
+        .map_err(|e| ApiError::BadUserInput(format!("{name}: {}", e.message)))
 }
 
 #[derive(InputObject)]
@@ -219,111 +205,71 @@ pub struct CancelRegistrationInput {
     pub registration_id: Option<ID>,
 }
 
-/// One optional reference, where `null` clears it.
-fn patch_ref<T: Guarded>(
-    id: MaybeUndefined<ID>,
-    kind: Kind,
-    field: &str,
-    refs: &mut References,
-) -> Result<Option<Option<ObjectId>>, ApiError> {
-    patch(id, |id| {
-        let oid = ids::decode(&id, kind)?;
-        refs.add::<T>(FieldPath::input(field), Some(oid));
-        Ok(oid)
-    })
-}
-
-/// Turns GraphQL input into domain fields, checking every reference.
-pub async fn fields(
-    ctx: &Context<'_>,
-    input: EventFieldsInput,
-    status: Option<EventStatusGql>,
-) -> async_graphql::Result<(EventFields, Vec<UserError>)> {
-    let mut refs = References::default();
-    let organizer_ids = list_refs::<Organization>(
-        input.organizers.as_deref(),
-        Kind::Organization,
-        "organizers",
-        &mut refs,
-    )?;
-    let presented = list_refs::<Innovation>(
-        input.presented_innovations.as_deref(),
-        Kind::Innovation,
-        "presentedInnovations",
-        &mut refs,
-    )?;
-    let materials = list_refs::<Material>(
-        input.materials.as_deref(),
-        Kind::Material,
-        "materials",
-        &mut refs,
-    )?;
-    let thematic_group_id = patch_ref::<ThematicGroup>(
-        input.thematic_group,
-        Kind::ThematicGroup,
-        "thematicGroup",
-        &mut refs,
-    )?;
-    let project_id = patch_ref::<Project>(input.project, Kind::Project, "project", &mut refs)?;
-    let problems = dangling(ctx, &refs).await?;
-    let fields = EventFields {
-        kind: input.kind.map(Into::into),
-        title: input.title,
-        description: input.description,
-        organizer_ids,
-        venue: patch(input.venue, |v| {
-            Ok(VenueFields {
-                name: v.name,
-                street: v.street,
-                postal_code: v.postal_code,
-                city: v.city,
-                room: v.room,
-                region: v.region,
-            })
-        })?,
-        online_url: input.online_url,
-        start: input.start,
-        end: input.end,
-        date_options: input.date_options.map(|o| {
-            o.into_iter()
-                .map(|o| WindowFields {
-                    start: o.start,
-                    end: o.end,
+impl EventFieldsInput {
+    /// The fields in the schema's types; `status` only on create. A malformed id is a GraphQL
+    /// error, as any id argument; whether the ids point at anything the schema checks.
+    pub fn into_domain(self, status: Option<EventStatusGql>) -> Result<EventFields, ApiError> {
+        let list = |ids: Option<Vec<ID>>, kind| ids.map(|l| ids::decode_list(&l, kind)).transpose();
+        Ok(EventFields {
+            kind: self.kind.map(Into::into),
+            title: self.title,
+            description: self.description,
+            organizer_ids: list(self.organizers, Kind::Organization)?,
+            venue: patch(self.venue, |v| {
+                Ok(VenueFields {
+                    name: v.name,
+                    street: v.street,
+                    postal_code: v.postal_code,
+                    city: v.city,
+                    room: v.room,
+                    region: v.region,
                 })
-                .collect()
-        }),
-        audience: input.audience.map(|a| AudienceFields {
-            organization_kinds: a.organization_kinds.into_iter().map(Into::into).collect(),
-            target_groups: a.target_groups.into_iter().map(Into::into).collect(),
-            description: a.description,
-        }),
-        capacity: patch(input.capacity, Ok)?,
-        registration_deadline: input.registration_deadline,
-        registration_url: input.registration_url,
-        admission: input.admission.map(Into::into),
-        fee: patch(input.fee, |f| Ok(f.to_string()))?,
-        contact: input.contact.map(|c| ContactFields {
-            name: c.name,
-            email: c.email,
-            phone: c.phone,
-        }),
-        agenda: input.agenda.map(|items| {
-            items
-                .into_iter()
-                .map(|a| AgendaFields {
-                    title: a.title,
-                    start: a.start,
-                    end: a.end,
-                    speaker: a.speaker,
-                    description: a.description,
-                })
-                .collect()
-        }),
-        presented_innovation_ids: presented,
-        material_ids: materials,
-        thematic_group_id,
-        project_id,
-        status: status.map(Into::into),
-    };
-    Ok((fields, problems))
+            })?,
+            online_url: self.online_url,
+            start: self.start,
+            end: self.end,
+            date_options: self.date_options.map(|o| {
+                o.into_iter()
+                    .map(|o| WindowFields {
+                        start: o.start,
+                        end: o.end,
+                    })
+                    .collect()
+            }),
+            audience: self.audience.map(|a| AudienceFields {
+                organization_kinds: a.organization_kinds.into_iter().map(Into::into).collect(),
+                target_groups: a.target_groups.into_iter().map(Into::into).collect(),
+                description: a.description,
+            }),
+            capacity: patch(self.capacity, Ok)?,
+            registration_deadline: self.registration_deadline,
+            registration_url: self.registration_url,
+            admission: self.admission.map(Into::into),
+            fee: patch(self.fee, |f| Ok(f.to_string()))?,
+            contact: self.contact.map(|c| ContactFields {
+                name: c.name,
+                email: c.email,
+                phone: c.phone,
+            }),
+            agenda: self.agenda.map(|items| {
+                items
+                    .into_iter()
+                    .map(|a| AgendaFields {
+                        title: a.title,
+                        start: a.start,
+                        end: a.end,
+                        speaker: a.speaker,
+                        description: a.description,
+                    })
+                    .collect()
+            }),
+            presented_innovation_ids: list(self.presented_innovations, Kind::Innovation)?,
+            material_ids: list(self.materials, Kind::Material)?,
+            thematic_group_id: patch(self.thematic_group, |id| {
+                ids::decode(&id, Kind::ThematicGroup)
+            })?,
+            project_id: patch(self.project, |id| ids::decode(&id, Kind::Project))?,
+            status: status.map(Into::into),
+        })
+    }
 }

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::Utc;
 use innohub_schema::access::Action;
-use innohub_schema::error::FieldPath;
 use innohub_schema::event::EventStatus;
 use innohub_schema::event::model::Event;
 use innohub_schema::event::registrations::{self, NewRegistration};
@@ -16,7 +15,7 @@ use mongodb::Database;
 
 use super::input::{
     CancelEventInput, CancelRegistrationInput, CreateEventInput, EventIdInput, FixEventDateInput,
-    RegisterForEventInput, UpdateEventInput, fields,
+    RegisterForEventInput, UpdateEventInput,
 };
 use super::{EventGql, Links, RegistrationGql};
 use crate::error::OrInternal;
@@ -90,22 +89,7 @@ async fn change_status(
 ) -> async_graphql::Result<EventPayload> {
     let event = editable(ctx, id).await?;
     let db = ctx.data::<Database>()?;
-    if next == EventStatus::Published && event.window.is_none() && event.date_options.is_empty() {
-        return Ok(event_errors(vec![field_error(
-            &["input", "id"],
-            UserErrorCode::Required,
-            "an event needs a date or proposed dates before it is published",
-        )]));
-    }
-    let reason = match reason
-        .as_deref()
-        .map(|r| innohub_schema::values::optional_text(Some(r), FieldPath::input("reason"), 2_000))
-        .transpose()
-    {
-        Ok(r) => r.flatten(),
-        Err(e) => return Ok(event_errors(user_errors(vec![e]))),
-    };
-    match store::transition(db, event.id, next, reason)
+    match store::transition(db, event.id, next, reason.as_deref())
         .await
         .or_internal()?
     {
@@ -128,14 +112,13 @@ impl EventMutation {
     ) -> async_graphql::Result<EventPayload> {
         auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
-        let (fields, mut problems) = fields(ctx, input.fields, input.status).await?;
-        let event = match fields.create(Utc::now()) {
-            Ok(e) if problems.is_empty() => e,
-            Ok(_) => return Ok(event_errors(problems)),
-            Err(errors) => {
-                problems.extend(user_errors(errors));
-                return Ok(event_errors(problems));
-            }
+        let fields = input.fields.into_domain(input.status)?;
+        let event = match store::new_event(db, auth::principal(ctx), fields, Utc::now())
+            .await
+            .or_internal()?
+        {
+            Ok(e) => e,
+            Err(errors) => return Ok(event_errors(user_errors(errors))),
         };
         auth::may_create_in(ctx, event.region)?;
         store::insert(db, &event).await.or_internal()?;
@@ -150,37 +133,19 @@ impl EventMutation {
     ) -> async_graphql::Result<EventPayload> {
         let current = editable(ctx, &input.id).await?;
         let db = ctx.data::<Database>()?;
-        let (fields, mut problems) = fields(ctx, input.fields, None).await?;
-        let has_registrations = if fields.date_options.is_some() {
-            registrations::any_for(db, current.id).await.or_internal()?
-        } else {
-            false
-        };
-        let next = match fields.update(&current, has_registrations) {
-            Ok(e) if problems.is_empty() => e,
-            Ok(_) => return Ok(event_errors(problems)),
-            Err(errors) => {
-                problems.extend(user_errors(errors));
-                return Ok(event_errors(problems));
-            }
-        };
-        auth::may_create_in(ctx, next.region)?;
-        let saved = match store::save_content(db, &next, current.updated_at)
+        let fields = input.fields.into_domain(None)?;
+        let next = match store::edited(db, auth::principal(ctx), &current, fields)
             .await
             .or_internal()?
         {
             Ok(e) => e,
-            Err(e) => return Ok(event_errors(user_errors(vec![e]))),
+            Err(errors) => return Ok(event_errors(user_errors(errors))),
         };
-        if saved.capacity != current.capacity {
-            // More places (or none to count) may let waiting registrations in.
-            registrations::rebalance(db, saved.id).await.or_internal()?;
+        auth::may_create_in(ctx, next.region)?;
+        match store::save_edit(db, &current, &next).await.or_internal()? {
+            Ok(saved) => Ok(done(ctx, saved).await),
+            Err(e) => Ok(event_errors(user_errors(vec![e]))),
         }
-        let saved = store::get(db, saved.id)
-            .await
-            .or_internal()?
-            .unwrap_or(saved);
-        Ok(done(ctx, saved).await)
     }
 
     /// Opens a draft (or a postponed event) to the public and to registration.

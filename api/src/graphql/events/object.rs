@@ -11,11 +11,11 @@ use innohub_schema::access::Action;
 use innohub_schema::db::collections;
 use innohub_schema::event::RegistrationStatus;
 use innohub_schema::event::model::{DateOption, Event};
-use innohub_schema::event::registrations::{self, Counts};
+use innohub_schema::event::registrations::Counts;
+use innohub_schema::event::roster;
 use innohub_schema::event::time::{EventWindow, in_warsaw};
 use innohub_schema::innovation::store as innovations;
 use innohub_schema::material;
-use innohub_schema::page::{Cursor, Direction, Sort};
 use mongodb::Database;
 use rust_decimal::Decimal;
 
@@ -382,35 +382,19 @@ impl EventGql {
         auth::allow(ctx, Action::HandlePersonalData)?;
         let db = ctx.data::<Database>()?;
         let window = relay::window(first, after, last, before)?;
-        let mut filter = doc! { "event_id": self.0.id };
-        if let Some(statuses) = status.filter(|s| !s.is_empty()) {
-            let s: Vec<String> = statuses
-                .into_iter()
-                .map(|s| {
-                    let s: RegistrationStatus = s.into();
-                    bson::to_bson(&s)
-                        .ok()
-                        .and_then(|b| b.as_str().map(str::to_owned))
-                        .unwrap_or_default()
-                })
-                .collect();
-            filter.insert("status", doc! { "$in": s });
-        }
-        let page = innohub_schema::page::fetch(
-            &registrations::collection(db),
-            filter.clone(),
-            BY_CREATED,
-            &window,
-        )
-        .await
-        .or_internal()?;
+        let statuses: Vec<RegistrationStatus> = status
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let filter = roster::filter(self.0.id, &statuses);
+        let page = roster::page(db, filter.clone(), &window)
+            .await
+            .or_internal()?;
         Ok(relay::connection(
             page,
             TotalCount::new(db, collections::REGISTRATIONS, filter),
-            |r| Cursor {
-                key: bson::DateTime::from_chrono(r.created_at).into(),
-                id: r.id,
-            },
+            roster::cursor,
             |r| RegistrationGql::new(r, false),
         ))
     }
@@ -430,8 +414,3 @@ impl EventGql {
         self.0.updated_at
     }
 }
-
-const BY_CREATED: Sort = Sort {
-    field: "created_at",
-    direction: Direction::Asc,
-};

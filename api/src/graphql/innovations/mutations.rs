@@ -6,11 +6,9 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use innohub_schema::access::Action;
-use innohub_schema::error::FieldPath;
 use innohub_schema::innovation::input::EvaluationInput;
 use innohub_schema::innovation::model::Innovation;
 use innohub_schema::innovation::store;
-use innohub_schema::values::{TEXT_MAX, optional_text};
 use mongodb::Database;
 
 use super::InnovationGql;
@@ -123,12 +121,8 @@ impl InnovationMutation {
     ) -> async_graphql::Result<InnovationPayload> {
         let current = editable(ctx, &input.id).await?;
         let db = ctx.data::<Database>()?;
-        let note = match optional_text(input.note.as_deref(), FieldPath::input("note"), TEXT_MAX) {
-            Ok(n) => n,
-            Err(e) => return Ok(InnovationPayload::errors(user_errors(vec![e]))),
-        };
         let actor = auth::principal(ctx).actor();
-        match store::transition(db, &current, input.to.into(), &actor, note)
+        match store::transition(db, &current, input.to.into(), &actor, input.note.as_deref())
             .await
             .or_internal()?
         {

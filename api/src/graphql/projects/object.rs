@@ -53,7 +53,8 @@ impl TargetGql {
         Ok(self.target.current(&counts))
     }
     async fn achieved(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        Ok(self.current(ctx).await? >= self.target.goal)
+        let counts = self.project.counts(ctx).await?;
+        Ok(self.target.achieved(&counts))
     }
 }
 
