@@ -62,6 +62,8 @@ fn the_dockerfile_builds_both_images() {
 }
 
 /// Where a Docker client with the compose plugin is installed, it must accept the file too.
+/// Elsewhere the test passes and says it skipped (tests named `…_where_…_exists` have their
+/// output shown by `.config/nextest.toml`).
 #[test]
 fn docker_compose_config_accepts_the_file_where_the_client_exists() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -70,7 +72,9 @@ fn docker_compose_config_accepts_the_file_where_the_client_exists() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_compose {
-        eprintln!("no docker compose client here; skipped `docker compose config`");
+        eprintln!(
+            "skipped: no `docker compose` client here, so `docker compose config` did not run"
+        );
         return;
     }
     let output = std::process::Command::new("docker")

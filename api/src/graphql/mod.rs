@@ -37,7 +37,9 @@ pub use payload::{UserError, UserErrorCode};
 /// standard graphql-js introspection query of GraphiQL and code generators, 13 deep through its
 /// `TypeRef` fragment.
 pub const MAX_DEPTH: usize = 13;
-/// Upper bound on a query's cost (each field 1, lists multiplied by their page size).
+/// Upper bound on a query's cost as async-graphql computes it: each field 1 plus its children,
+/// `__typename` free. No field carries a weight of its own yet (a list's page size, say), so
+/// today [`MAX_SELECTIONS`] is always the tighter bound; this one bites once fields do.
 pub const MAX_COMPLEXITY: usize = 5_000;
 /// Most fields one operation may select, counting what complexity leaves out (`__typename`)
 /// and each fragment spread as its whole fragment. The widest query the clients send (the
