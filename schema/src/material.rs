@@ -1,7 +1,6 @@
 //! Dissemination materials (handbooks, brochures, reports, competition documentation,
 //! presentations) and their files, which live in MongoDB GridFS next to the record.
 
-use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Bson, Document, doc};
 use chrono::{DateTime, Utc};
@@ -15,7 +14,7 @@ use crate::access::Visibility;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
 use crate::region::RegionCode;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 use crate::values::{LIST_MAX, TEXT_MAX, TITLE_MAX, optional_text, required_text};
 
 /// The GridFS bucket holding material files (`materials_files.files` / `.chunks`).

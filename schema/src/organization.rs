@@ -1,7 +1,6 @@
 //! Organizations: the regional centres, welfare units, local governments, NGOs and others that
 //! run projects, innovate, sign agreements and attend events.
 
-use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Document, doc};
 use chrono::{DateTime, Utc};
@@ -12,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::collections;
 use crate::error::{DomainError, FieldPath, Problems};
 use crate::region::RegionCode;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 use crate::values::{Email, NAME_MAX, optional_text, required_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

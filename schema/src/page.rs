@@ -5,7 +5,6 @@
 //! documents are added between pages, unlike `skip`, which slows down with depth and repeats or
 //! skips items when the data moves.
 
-use crate::store_error::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bson::oid::ObjectId;
@@ -14,7 +13,7 @@ use futures::TryStreamExt;
 use mongodb::Collection;
 use serde::de::DeserializeOwned;
 
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 pub const MAX_PAGE_SIZE: usize = 100;

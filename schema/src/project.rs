@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Document, doc};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -19,7 +18,7 @@ use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
 use crate::innovation::Status;
 use crate::money::Money;
 use crate::region::RegionCode;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 use crate::values::{
     LIST_MAX, NAME_MAX, Period, TEXT_MAX, TITLE_MAX, optional_text, required_text,
 };

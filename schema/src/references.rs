@@ -7,7 +7,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Document, doc};
 use futures::TryStreamExt;
@@ -15,7 +14,7 @@ use mongodb::Database;
 
 use crate::access::{Guarded, Principal};
 use crate::error::{DomainError, ErrorCode, FieldPath};
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 
 struct Reference {
     field: FieldPath,

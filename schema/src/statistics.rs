@@ -2,7 +2,6 @@
 //! holds. Computed by the worker (on request and on a schedule) and read by the api, so a
 //! dashboard query costs one document read instead of a scan.
 
-use crate::store_error::Context;
 use bson::{Document, doc};
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
@@ -10,7 +9,7 @@ use mongodb::Database;
 use serde::{Deserialize, Serialize};
 
 use crate::db::collections;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 
 /// The one statistics document; its `_id` is fixed because there is exactly one catalogue.
 pub const CATALOGUE_ID: &str = "catalogue";

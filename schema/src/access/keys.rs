@@ -5,7 +5,6 @@
 //! nothing to brute-force, and a deterministic hash lets a request find its key with one
 //! indexed lookup.
 
-use crate::store_error::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bson::doc;
@@ -20,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath};
 use crate::region::RegionCode;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 use crate::values::{NAME_MAX, required_text};
 
 use super::{Principal, Role};

@@ -59,33 +59,25 @@ pub trait Guarded {
 }
 
 /// A reference or a shared pointer says what its object says.
-impl<T: Guarded> Guarded for &T {
-    const NAME: &'static str = T::NAME;
-    const COLLECTION: &'static str = T::COLLECTION;
-    fn seen(&self) -> Seen {
-        (**self).seen()
-    }
-    fn edited(&self) -> Edited {
-        (**self).edited()
-    }
-    fn scope(who: &Principal) -> Document {
-        T::scope(who)
-    }
+macro_rules! forward_guarded {
+    ($($wrapper:ty),*) => {$(
+        impl<T: Guarded> Guarded for $wrapper {
+            const NAME: &'static str = T::NAME;
+            const COLLECTION: &'static str = T::COLLECTION;
+            fn seen(&self) -> Seen {
+                (**self).seen()
+            }
+            fn edited(&self) -> Edited {
+                (**self).edited()
+            }
+            fn scope(who: &Principal) -> Document {
+                T::scope(who)
+            }
+        }
+    )*};
 }
 
-impl<T: Guarded> Guarded for std::sync::Arc<T> {
-    const NAME: &'static str = T::NAME;
-    const COLLECTION: &'static str = T::COLLECTION;
-    fn seen(&self) -> Seen {
-        (**self).seen()
-    }
-    fn edited(&self) -> Edited {
-        (**self).edited()
-    }
-    fn scope(who: &Principal) -> Document {
-        T::scope(who)
-    }
-}
+forward_guarded!(&T, std::sync::Arc<T>);
 
 /// Why a caller was refused. Deliberately without `Display`: each transport words it once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,6 @@
 //! the document only if it still has the `updated_at` the caller read, so two editors changing
 //! the same group at once (say, both adding a member) cannot silently undo each other.
 
-use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Document, doc};
 use chrono::{DateTime, Utc};
@@ -26,7 +25,7 @@ use crate::organization::Organization;
 use crate::project::Project;
 use crate::references::References;
 use crate::region::RegionCode;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 
 /// A check that found nothing wrong gives the record, otherwise every problem.
 pub type Checked<T> = Result<T, Vec<DomainError>>;

@@ -6,7 +6,6 @@
 //! [`super::registrations`] moves them, with single-document conditional updates; an edit that
 //! changes the capacity asks it to hand out (or hold back) places afterwards.
 
-use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Bson, Document, doc};
 use chrono::{DateTime, Utc};
@@ -27,7 +26,7 @@ use crate::organization::Organization;
 use crate::project::Project;
 use crate::references::References;
 use crate::region::RegionCode;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 
 pub fn collection(db: &Database) -> Collection<Event> {
     db.collection(collections::EVENTS)

@@ -2,7 +2,6 @@
 //! saw, so two staff members moving the same innovation at once cannot both succeed, and the
 //! history entry is pushed in the same single-document update as the status it records.
 
-use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Bson, Document, doc};
 use chrono::{DateTime, Utc};
@@ -17,7 +16,7 @@ use crate::access::Visibility;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath};
 use crate::region::RegionCode;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 
 pub fn collection(db: &Database) -> Collection<Innovation> {
     db.collection(collections::INNOVATIONS)

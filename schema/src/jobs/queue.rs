@@ -7,7 +7,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::store_error::Context;
 use apalis::prelude::TaskSink;
 use apalis_redis::{Config, RedisStorage};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -18,7 +17,7 @@ use tokio::sync::OnceCell;
 use super::runs::JobRun;
 use super::{JobKind, RefreshStatisticsV1};
 use crate::config::CoreSettings;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 
 /// How many times a run is attempted (by retries and by the sweeper together) before it is
 /// left as failed for an operator to look at.

@@ -1,7 +1,6 @@
 //! The `job_runs` collection: MongoDB's record of every job, the source of truth for whether it
 //! still has to be done.
 
-use crate::store_error::Context;
 use bson::doc;
 use bson::oid::ObjectId;
 use chrono::{DateTime, Utc};
@@ -11,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::JobKind;
 use crate::db::collections;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -6,7 +6,6 @@
 //! touches records that still name the person, so running the steps again is harmless: an
 //! erasure cut short (a crash, a lost connection) is finished by the worker's sweep.
 
-use crate::store_error::Context;
 use bson::oid::ObjectId;
 use bson::{Bson, Document, doc};
 use chrono::Utc;
@@ -17,7 +16,7 @@ use super::{ERASED_NAME, Erasure, ErasureStatus, erasures, groups};
 use crate::access::hash;
 use crate::db::collections;
 use crate::event::registrations;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 use crate::values::Email;
 
 /// Records the erasure and carries it out; answers the finished record.

@@ -1,6 +1,5 @@
 //! Everything the hub holds about a person, in one answer (RODO art. 15).
 
-use crate::store_error::Context;
 use bson::doc;
 use bson::oid::ObjectId;
 use futures::TryStreamExt;
@@ -13,7 +12,7 @@ use crate::db::collections;
 use crate::event::registrations;
 use crate::event::{Event, Registration};
 use crate::organization::Organization;
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 use crate::values::Email;
 
 /// A registration with the title of its event, so the person can tell which it was.

@@ -1,7 +1,6 @@
 //! Thematic-group members who are people: found and anonymised by address. The membership
 //! itself (organization, role, dates) stays, so a group's composition stays true.
 
-use crate::store_error::Context;
 use bson::doc;
 use bson::oid::ObjectId;
 use chrono::Utc;
@@ -11,7 +10,7 @@ use mongodb::Database;
 use super::ERASED_NAME;
 use crate::cooperation::group::{Member, ThematicGroup};
 use crate::cooperation::store::{get_group, groups, replace_group};
-use crate::store_error::StoreResult;
+use crate::store_error::{Context, StoreResult};
 use crate::values::Email;
 
 /// How often an erasure re-reads a group that another write changed under it before giving up
