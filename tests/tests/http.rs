@@ -268,3 +268,88 @@ async fn metrics_count_requests_per_operation() {
     );
     assert!(text.contains(r#"route="/graphql""#));
 }
+
+/// GraphQL over HTTP: the answer's media type follows `Accept`; with plain JSON a request error
+/// is 200 (intermediaries cannot tell a GraphQL error body apart), with
+/// `application/graphql-response+json` it is 400; a request error never has a `data` key.
+#[tokio::test]
+async fn request_errors_follow_the_media_type_the_client_accepts() {
+    let api = TestApi::spawn().await;
+    let send = |accept: &'static str| {
+        api.http
+            .post(api.url("/graphql"))
+            .header("accept", accept)
+            .json(&json!({ "query": "{ noSuchField }" }))
+            .send()
+    };
+    let plain = send("application/json").await.expect("answer");
+    assert_eq!(plain.status(), 200);
+    assert_eq!(plain.headers()["content-type"], "application/json");
+    let body: Value = plain.json().await.expect("json");
+    assert!(body["errors"][0]["message"].is_string(), "{body}");
+    assert!(body.get("data").is_none(), "no data key: {body}");
+
+    let graphql = send("application/graphql-response+json, application/json;q=0.9")
+        .await
+        .expect("answer");
+    assert_eq!(graphql.status(), 400);
+    assert_eq!(
+        graphql.headers()["content-type"],
+        "application/graphql-response+json"
+    );
+    let body: Value = graphql.json().await.expect("json");
+    assert!(body.get("data").is_none(), "no data key: {body}");
+
+    let fine = api
+        .http
+        .post(api.url("/graphql"))
+        .header("accept", "application/json")
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(fine.headers()["content-type"], "application/json");
+    let body: Value = fine.json().await.expect("json");
+    assert_eq!(body["data"]["__typename"], "Query");
+}
+
+/// A cross-site form can POST `text/plain` without a preflight; such a body is refused unread.
+#[tokio::test]
+async fn a_body_that_is_not_json_is_refused_with_415_and_changes_nothing() {
+    let api = TestApi::spawn().await;
+    let staff = api.key("staff", None).await;
+    let body = json!({
+        "query": CREATE_ORG,
+        "variables": { "input": { "name": "OPS", "kind": "NGO", "region": "12" } }
+    })
+    .to_string();
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let response = api
+            .http
+            .post(api.url("/graphql"))
+            .bearer_auth(&staff)
+            .header("content-type", content_type)
+            .body(body.clone())
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(response.status(), 415, "{content_type}");
+        let answer: Value = response.json().await.expect("json");
+        assert_eq!(
+            answer["errors"][0]["extensions"]["code"],
+            "UNSUPPORTED_MEDIA_TYPE"
+        );
+    }
+    let stored = api
+        .db()
+        .await
+        .collection::<bson::Document>("organizations")
+        .count_documents(bson::doc! {})
+        .await
+        .expect("count");
+    assert_eq!(stored, 0);
+}

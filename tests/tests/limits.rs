@@ -243,6 +243,11 @@ async fn persisted_queries_are_registered_once_then_sent_by_hash() {
     let (status, body) = post(&api, json!({ "extensions": ext })).await;
     assert_eq!(status, 200, "the miss is part of the protocol: {body}");
     assert_eq!(body["errors"][0]["message"], "PersistedQueryNotFound");
+    assert_eq!(
+        code(&body),
+        "PERSISTED_QUERY_NOT_FOUND",
+        "Apollo's clients switch on the code: {body}"
+    );
 
     let (_, body) = post(&api, json!({ "query": query, "extensions": ext })).await;
     assert_eq!(body["data"]["regions"].as_array().map(Vec::len), Some(16));

@@ -1,6 +1,7 @@
-//! The GraphQL endpoint over HTTP: `POST /graphql` (JSON or multipart uploads, single or
-//! batched), `GET /graphql` with a query string (what Apollo's persisted queries send) for
-//! queries only, and GraphiQL on a plain `GET`.
+//! The GraphQL endpoint over HTTP: `POST /graphql` (a JSON body, single or batched), `GET
+//! /graphql` with a query string (what Apollo's persisted queries send) for queries only, and
+//! GraphiQL on a plain `GET`. Answers are `application/graphql-response+json` or
+//! `application/json` as the client's `Accept` asks ([`Media`]).
 //!
 //! The body is read whole under the router's body limit (413 past it) before it is parsed, so a
 //! malformed request gets a 400 with a GraphQL error body instead of a half-read stream.
@@ -10,7 +11,6 @@ use std::time::Instant;
 use async_graphql::ParseRequestError;
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::{BatchRequest, BatchResponse};
-use async_graphql_axum::GraphQLResponse;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -18,19 +18,21 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
 use super::auth::principal;
+use super::media::{Media, readable_body};
 use crate::graphql::MAX_BATCH;
 use crate::graphql::read_only::{MutationRefused, ReadOnly};
 use crate::state::AppState;
 
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let options = MultipartOptions::default()
-        .max_file_size(state.settings.max_body_bytes)
-        .max_num_files(16);
-    match async_graphql::http::receive_batch_body(content_type, body.as_ref(), options).await {
+    if !readable_body(&headers) {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "A GraphQL request is a JSON body: send `Content-Type: application/json`",
+        );
+    }
+    let json = Some("application/json".to_owned());
+    let options = MultipartOptions::default();
+    match async_graphql::http::receive_batch_body(json, body.as_ref(), options).await {
         Ok(BatchRequest::Batch(requests)) if requests.len() > MAX_BATCH => error_response(
             StatusCode::BAD_REQUEST,
             &format!(
@@ -98,25 +100,44 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
         BatchRequest::Single(r) => r.operation_name.clone(),
         BatchRequest::Batch(_) => Some("batch".to_owned()),
     };
-    let response = state.schema.execute_batch(batch).await;
+    let media = Media::negotiate(headers);
+    let mut response = state.schema.execute_batch(batch).await;
+    code_persisted_query_misses(&mut response);
     state
         .metrics
         .observe_graphql(operation.as_deref(), response.is_ok(), started.elapsed());
     if refused_mutation(&response) {
         // GraphQL over HTTP: a mutation by GET is 405, naming the method that would work.
-        return (
-            StatusCode::METHOD_NOT_ALLOWED,
-            [(header::ALLOW, "POST")],
-            GraphQLResponse::from(response),
-        )
-            .into_response();
+        let mut answer = media.respond(StatusCode::METHOD_NOT_ALLOWED, &response, true);
+        answer
+            .headers_mut()
+            .insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
+        return answer;
     }
-    let status = if is_request_error(&response) {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
+    if is_request_error(&response) {
+        let status = media.request_error_status(StatusCode::BAD_REQUEST);
+        return media.respond(status, &response, true);
+    }
+    media.respond(StatusCode::OK, &response, false)
+}
+
+/// Apollo's clients recognise a persisted-query miss by `extensions.code`
+/// `PERSISTED_QUERY_NOT_FOUND` (and then send the query text); async-graphql's extension
+/// words the error but gives it no code.
+fn code_persisted_query_misses(response: &mut BatchResponse) {
+    let responses: Vec<&mut async_graphql::Response> = match response {
+        BatchResponse::Single(r) => vec![r],
+        BatchResponse::Batch(rs) => rs.iter_mut().collect(),
     };
-    (status, GraphQLResponse::from(response)).into_response()
+    for e in responses
+        .into_iter()
+        .flat_map(|r| r.errors.iter_mut())
+        .filter(|e| e.message == "PersistedQueryNotFound")
+    {
+        e.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", "PERSISTED_QUERY_NOT_FOUND");
+    }
 }
 
 fn refused_mutation(response: &BatchResponse) -> bool {
@@ -155,8 +176,13 @@ fn request_error(err: &ParseRequestError) -> Response {
 
 /// A request refused before it reached the schema, as a GraphQL error body.
 fn error_response(status: StatusCode, message: &str) -> Response {
+    let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        "UNSUPPORTED_MEDIA_TYPE"
+    } else {
+        "BAD_REQUEST"
+    };
     let body = json!({
-        "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }]
+        "errors": [{ "message": message, "extensions": { "code": code } }]
     });
     (status, axum::Json(body)).into_response()
 }

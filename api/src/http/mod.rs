@@ -7,6 +7,7 @@ mod cancel;
 mod files;
 mod graphql;
 mod health;
+mod media;
 mod problem;
 mod websocket;
 
