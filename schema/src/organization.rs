@@ -159,12 +159,12 @@ impl NewOrganization {
     }
 }
 
-fn coll(db: &Database) -> mongodb::Collection<Organization> {
+pub fn collection(db: &Database) -> mongodb::Collection<Organization> {
     db.collection(collections::ORGANIZATIONS)
 }
 
 pub async fn insert(db: &Database, org: &Organization) -> StoreResult<()> {
-    coll(db)
+    collection(db)
         .insert_one(org)
         .await
         .context("Failed to insert the organization")?;
@@ -172,7 +172,7 @@ pub async fn insert(db: &Database, org: &Organization) -> StoreResult<()> {
 }
 
 pub async fn find_many(db: &Database, ids: &[ObjectId]) -> StoreResult<Vec<Organization>> {
-    coll(db)
+    collection(db)
         .find(doc! { "_id": { "$in": ids } })
         .await
         .context("Failed to find organizations")?
@@ -194,7 +194,7 @@ pub fn filter(region: Option<RegionCode>, kind: Option<OrganizationKind>) -> Doc
 }
 
 pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Organization>> {
-    coll(db)
+    collection(db)
         .find_one(doc! { "_id": id })
         .await
         .context("Failed to read the organization")
@@ -202,7 +202,7 @@ pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Organization
 
 /// Replaces an organization's fields, keeping its id and creation time.
 pub async fn replace(db: &Database, org: &Organization) -> StoreResult<()> {
-    coll(db)
+    collection(db)
         .replace_one(doc! { "_id": org.id }, org)
         .await
         .context("Failed to update the organization")?;

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use innohub_schema::access::Action;
-use innohub_schema::db::collections;
 use innohub_schema::error::DomainError;
 use innohub_schema::innovation::store as innovation_store;
 use innohub_schema::material::{self, Material, MaterialFields, MaterialFilter};
@@ -18,7 +17,7 @@ use super::ids::{self, Kind};
 use super::innovations::InnovationGql;
 use super::payload::{UserError, dangling, list_refs, user_errors};
 use super::projects::{ProjectGql, visible_project};
-use super::relay::{self, Conn, NEWEST_FIRST, TotalCount};
+use super::relay::{self, Conn, NEWEST_FIRST};
 use crate::error::{ApiError, OrInternal};
 use crate::search_sync;
 use innohub_schema::innovation::Innovation;
@@ -242,23 +241,18 @@ impl MaterialQuery {
             language: f.language,
         };
         let query = domain.to_document(&auth::principal(ctx).visibility());
-        let page = innohub_schema::page::fetch(
+        relay::list(
             &material::collection(db),
-            query.clone(),
+            query,
             NEWEST_FIRST,
             &window,
-        )
-        .await
-        .or_internal()?;
-        Ok(relay::connection(
-            page,
-            TotalCount::new(db, collections::MATERIALS, query),
             |m| Cursor {
                 key: m.id.into(),
                 id: m.id,
             },
             |m| MaterialGql(Arc::new(m)),
-        ))
+        )
+        .await
     }
 
     async fn material(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<MaterialGql> {

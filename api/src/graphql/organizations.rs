@@ -5,7 +5,6 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use bson::oid::ObjectId;
 use innohub_schema::access::Action;
-use innohub_schema::db::collections;
 use innohub_schema::organization::{
     self, Address, NewOrganization, Organization, OrganizationKind,
 };
@@ -18,7 +17,7 @@ use super::common::{OrganizationKindGql, RegionGql, region_arg};
 use super::ids::{self, Kind};
 use super::loaders::Loaders;
 use super::payload::{UserError, user_errors};
-use super::relay::{self, BY_NAME, Conn, TotalCount};
+use super::relay::{self, BY_NAME, Conn};
 use crate::error::OrInternal;
 
 #[derive(SimpleObject, Clone)]
@@ -171,23 +170,18 @@ impl OrganizationQuery {
         let window = relay::window(first, after, last, before)?;
         let filter = filter.unwrap_or_default();
         let query = organization::filter(region_arg(filter.region)?, filter.kind.map(Into::into));
-        let page = innohub_schema::page::fetch(
-            &db.collection::<Organization>(collections::ORGANIZATIONS),
-            query.clone(),
+        relay::list(
+            &organization::collection(db),
+            query,
             BY_NAME,
             &window,
-        )
-        .await
-        .or_internal()?;
-        Ok(relay::connection(
-            page,
-            TotalCount::new(db, collections::ORGANIZATIONS, query),
             |o| Cursor {
                 key: o.name.clone().into(),
                 id: o.id,
             },
             |o| OrganizationGql(Arc::new(o)),
-        ))
+        )
+        .await
     }
 }
 

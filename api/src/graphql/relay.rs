@@ -6,21 +6,21 @@ use async_graphql::connection::EmptyFields;
 use async_graphql::connection::{Connection, Edge};
 use bson::Document;
 use innohub_schema::page::{Cursor, Direction, Page, Sort, Window};
-use mongodb::Database;
+use mongodb::Collection;
+use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, OrInternal};
 
 pub struct TotalCount {
-    db: Database,
-    collection: &'static str,
+    collection: Collection<Document>,
     filter: Document,
 }
 
 impl TotalCount {
-    pub fn new(db: &Database, collection: &'static str, filter: Document) -> Self {
+    /// The count of what `filter` matches in `collection`, made only if a client asks.
+    pub fn of<T: Send + Sync>(collection: &Collection<T>, filter: Document) -> Self {
         Self {
-            db: db.clone(),
-            collection,
+            collection: collection.clone_with_type(),
             filter,
         }
     }
@@ -31,8 +31,7 @@ impl TotalCount {
     /// How many items match, across all pages.
     async fn total_count(&self) -> async_graphql::Result<i64> {
         let n = self
-            .db
-            .collection::<Document>(self.collection)
+            .collection
             .count_documents(self.filter.clone())
             .await
             .or_internal()?;
@@ -63,6 +62,30 @@ pub fn window(
 ) -> Result<Window, ApiError> {
     Window::parse(first, after.as_deref(), last, before.as_deref())
         .map_err(|e| ApiError::BadUserInput(e.to_string()))
+}
+
+/// One page of what `query` matches in `collection`, in `sort` order, as a connection whose
+/// `totalCount` counts the same query: the listing every root field of a collection makes.
+pub async fn list<T, N: async_graphql::OutputType>(
+    collection: &Collection<T>,
+    query: Document,
+    sort: Sort,
+    window: &Window,
+    cursor: impl Fn(&T) -> Cursor,
+    node: impl Fn(T) -> N,
+) -> async_graphql::Result<Conn<N>>
+where
+    T: DeserializeOwned + Send + Sync,
+{
+    let page = innohub_schema::page::fetch(collection, query.clone(), sort, window)
+        .await
+        .or_internal()?;
+    Ok(connection(
+        page,
+        TotalCount::of(collection, query),
+        cursor,
+        node,
+    ))
 }
 
 pub fn connection<T, N: async_graphql::OutputType>(

@@ -4,17 +4,16 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
 use innohub_schema::cooperation::store::{self, AgreementFilter};
-use innohub_schema::db::collections;
 use innohub_schema::page::{Cursor, Direction, Sort};
 use mongodb::Database;
 
 use super::input::{AgreementFilterInput, ThematicGroupFilter};
 use super::{AgreementGql, ThematicGroupGql, visible_agreement, visible_group};
-use crate::error::{ApiError, OrInternal};
+use crate::error::ApiError;
 use crate::graphql::auth;
 use crate::graphql::common::region_arg;
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::relay::{self, BY_NAME, Conn, TotalCount};
+use crate::graphql::relay::{self, BY_NAME, Conn};
 
 const BY_TITLE: Sort = Sort {
     field: "title",
@@ -44,18 +43,18 @@ impl CooperationQuery {
             region_arg(f.region)?,
             ids::decode_opt(f.project_id.as_ref(), Kind::Project)?,
         );
-        let page = innohub_schema::page::fetch(&store::groups(db), query.clone(), BY_NAME, &window)
-            .await
-            .or_internal()?;
-        Ok(relay::connection(
-            page,
-            TotalCount::new(db, collections::THEMATIC_GROUPS, query),
+        relay::list(
+            &store::groups(db),
+            query,
+            BY_NAME,
+            &window,
             |g| Cursor {
                 key: g.name.clone().into(),
                 id: g.id,
             },
             |g| ThematicGroupGql(Arc::new(g)),
-        ))
+        )
+        .await
     }
 
     async fn thematic_group(
@@ -89,19 +88,18 @@ impl CooperationQuery {
             region: region_arg(f.region)?,
         }
         .to_document(&auth::principal(ctx).visibility());
-        let page =
-            innohub_schema::page::fetch(&store::agreements(db), query.clone(), BY_TITLE, &window)
-                .await
-                .or_internal()?;
-        Ok(relay::connection(
-            page,
-            TotalCount::new(db, collections::AGREEMENTS, query),
+        relay::list(
+            &store::agreements(db),
+            query,
+            BY_TITLE,
+            &window,
             |a| Cursor {
                 key: a.title.clone().into(),
                 id: a.id,
             },
             |a| AgreementGql(Arc::new(a)),
-        ))
+        )
+        .await
     }
 
     async fn agreement(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<AgreementGql> {

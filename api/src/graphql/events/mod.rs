@@ -18,14 +18,13 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use bson::oid::ObjectId;
-use innohub_schema::db::collections;
 use innohub_schema::event::store::{self, EventFilter};
 use innohub_schema::page::{Cursor, Direction, Sort, Window};
 use mongodb::Database;
 
 use super::auth;
 use super::loaders::Loaders;
-use super::relay::{self, Conn, TotalCount};
+use super::relay::{self, Conn};
 use crate::error::OrInternal;
 
 pub use mutations::EventMutation;
@@ -89,16 +88,16 @@ pub async fn list_events(
 ) -> async_graphql::Result<Conn<EventGql>> {
     let db = ctx.data::<Database>()?;
     let query = filter.to_document(&auth::principal(ctx).visibility());
-    let page = innohub_schema::page::fetch(&store::collection(db), query.clone(), BY_START, window)
-        .await
-        .or_internal()?;
-    Ok(relay::connection(
-        page,
-        TotalCount::new(db, collections::EVENTS, query),
+    relay::list(
+        &store::collection(db),
+        query,
+        BY_START,
+        window,
         |e| Cursor {
             key: bson::DateTime::from_chrono(e.starts_at).into(),
             id: e.id,
         },
         |e| EventGql(Arc::new(e)),
-    ))
+    )
+    .await
 }

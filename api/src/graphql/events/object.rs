@@ -8,7 +8,6 @@ use bson::doc;
 use bson::oid::ObjectId;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use innohub_schema::access::Action;
-use innohub_schema::db::collections;
 use innohub_schema::event::RegistrationStatus;
 use innohub_schema::event::model::{DateOption, Event};
 use innohub_schema::event::registrations::Counts;
@@ -393,7 +392,10 @@ impl EventGql {
             .or_internal()?;
         Ok(relay::connection(
             page,
-            TotalCount::new(db, collections::REGISTRATIONS, filter),
+            TotalCount::of(
+                &innohub_schema::event::registrations::collection(db),
+                filter,
+            ),
             roster::cursor,
             |r| RegistrationGql::new(r, false),
         ))

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, ID, Object};
 use bson::oid::ObjectId;
 use futures::TryStreamExt;
-use innohub_schema::db::collections;
 use innohub_schema::innovation::model::Innovation;
 use innohub_schema::innovation::store::{self, InnovationFilter};
 use innohub_schema::page::{Cursor, Direction, Sort, Window};
@@ -82,7 +81,7 @@ pub async fn list_innovations(
     prefetch(ctx, &page.items).await?;
     Ok(relay::connection(
         page,
-        TotalCount::new(db, collections::INNOVATIONS, query),
+        TotalCount::of(&store::collection(db), query),
         |i| order.cursor(i),
         |i| InnovationGql(Arc::new(i)),
     ))
@@ -149,7 +148,7 @@ async fn search_innovations(
     prefetch(ctx, &prefetched).await?;
     Ok(relay::connection(
         page,
-        TotalCount::new(db, collections::INNOVATIONS, query),
+        TotalCount::of(&store::collection(db), query),
         |(n, i)| Cursor {
             key: bson::Bson::Int64(*n as i64),
             id: i.id,

@@ -1,17 +1,16 @@
 //! The root fields that read projects.
 
 use async_graphql::{Context, ID, Object};
-use innohub_schema::db::collections;
 use innohub_schema::page::Cursor;
 use innohub_schema::project;
 use mongodb::Database;
 
 use super::{ProjectGql, visible_project};
-use crate::error::{ApiError, OrInternal};
+use crate::error::ApiError;
 use crate::graphql::auth;
 use crate::graphql::common::region_arg;
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::relay::{self, Conn, NEWEST_FIRST, TotalCount};
+use crate::graphql::relay::{self, Conn, NEWEST_FIRST};
 
 #[derive(Default)]
 pub struct ProjectQuery;
@@ -31,23 +30,18 @@ impl ProjectQuery {
         let db = ctx.data::<Database>()?;
         let window = relay::window(first, after, last, before)?;
         let query = project::filter(&auth::principal(ctx).visibility(), region_arg(region)?);
-        let page = innohub_schema::page::fetch(
+        relay::list(
             &project::collection(db),
-            query.clone(),
+            query,
             NEWEST_FIRST,
             &window,
-        )
-        .await
-        .or_internal()?;
-        Ok(relay::connection(
-            page,
-            TotalCount::new(db, collections::PROJECTS, query),
             |p| Cursor {
                 key: p.id.into(),
                 id: p.id,
             },
             ProjectGql::new,
-        ))
+        )
+        .await
     }
 
     async fn project(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProjectGql> {
