@@ -48,3 +48,9 @@ pub fn sees<T: Guarded>(ctx: &Context<'_>, object: &T) -> bool {
 pub fn may_create_in(ctx: &Context<'_>, region: Option<RegionCode>) -> Result<(), ApiError> {
     allow(ctx, Action::Create(Edited::InRegion(region)))
 }
+
+/// Whether the caller may read personal data (registrants, members' and contacts' details):
+/// the same rule as exporting it.
+pub fn sees_personal_data(ctx: &Context<'_>) -> bool {
+    allow(ctx, Action::HandlePersonalData).is_ok()
+}

@@ -31,22 +31,9 @@ pub enum Principal {
 
 impl Principal {
     /// Which catalogue content this caller may see, as a query can ask for it (the list form of
-    /// [`super::Seen::WhenPublished`]).
+    /// [`super::Seen::WhenPublished`]); decided with the other rules in [`super::rules`].
     pub fn visibility(&self) -> Visibility {
-        match self {
-            Principal::Anonymous => Visibility::Published,
-            Principal::Key {
-                role: Role::Partner,
-                region: Some(r),
-                ..
-            } => Visibility::PublishedOrRegion(*r),
-            Principal::Key {
-                role: Role::Partner,
-                region: None,
-                ..
-            } => Visibility::Published,
-            Principal::Key { .. } => Visibility::Everything,
-        }
+        super::rules::visibility(self)
     }
 
     pub fn role(&self) -> Option<Role> {

@@ -1,15 +1,16 @@
 //! The one answer to "may this caller see this?" and "may this caller change it?".
 //!
 //! Every object says, through [`Guarded`], how it is visible ([`Seen`]) and who may edit it
-//! ([`Edited`]); every role's reading of those is here, in [`sees`] and [`edits`]. The api asks
+//! ([`Edited`]); every role's reading of those is here, in [`sees`], [`edits`] and
+//! [`visibility`] (the same reading as a query filter). The api asks
 //! [`visible`] first and [`may_edit`] second, so an object the caller may not see is
 //! `NotFound` — never `Forbidden`, which would tell a partner that another region's draft
-//! exists. A new role changes these two functions and nothing else.
+//! exists. A new role changes these functions and nothing else.
 
 use bson::Document;
 use bson::oid::ObjectId;
 
-use super::{Principal, Role};
+use super::{Principal, Role, Visibility};
 use crate::region::RegionCode;
 
 /// How an object is visible, as the object itself says.
@@ -104,6 +105,24 @@ pub enum Action {
     HandlePersonalData,
     /// Ask the worker for work that costs it (statistics now rather than on schedule).
     QueueJobs,
+}
+
+/// Which catalogue content `who` may see, as a query filter can say it.
+pub fn visibility(who: &Principal) -> Visibility {
+    match who {
+        Principal::Anonymous => Visibility::Published,
+        Principal::Key {
+            role: Role::Partner,
+            region: Some(r),
+            ..
+        } => Visibility::PublishedOrRegion(*r),
+        Principal::Key {
+            role: Role::Partner,
+            region: None,
+            ..
+        } => Visibility::Published,
+        Principal::Key { .. } => Visibility::Everything,
+    }
 }
 
 fn is_staff(who: &Principal) -> bool {

@@ -3,7 +3,7 @@
 
 use bson::{Document, doc};
 
-use super::rules::{Edited, Guarded, Seen};
+use super::rules::{Edited, Guarded, Seen, sees};
 use super::{ApiKey, Principal};
 use crate::cooperation::{CooperationAgreement, ThematicGroup};
 use crate::db::collections;
@@ -72,7 +72,7 @@ impl Guarded for Registration {
         Edited::Staff
     }
     fn scope(who: &Principal) -> Document {
-        staff_only(who)
+        only_if(sees(who, Seen::Staff))
     }
 }
 
@@ -86,10 +86,10 @@ impl Guarded for JobRun {
         Edited::Staff
     }
     fn scope(who: &Principal) -> Document {
-        match (who.role(), who.key_id()) {
-            (Some(super::Role::Admin | super::Role::Staff), _) => doc! {},
-            (_, Some(key)) => doc! { "requested_by": key },
-            (_, None) => nothing(),
+        match who.key_id() {
+            _ if sees(who, Seen::Staff) => doc! {},
+            Some(key) => doc! { "requested_by": key },
+            None => nothing(),
         }
     }
 }
@@ -104,18 +104,16 @@ impl Guarded for ApiKey {
         Edited::Admins
     }
     fn scope(who: &Principal) -> Document {
-        if who.role() == Some(super::Role::Admin) {
-            doc! {}
-        } else {
-            nothing()
-        }
+        only_if(sees(who, Seen::Admins))
     }
 }
 
-fn staff_only(who: &Principal) -> Document {
-    match who.role() {
-        Some(super::Role::Admin | super::Role::Staff) => doc! {},
-        _ => nothing(),
+/// Every document, or none.
+fn only_if(allowed: bool) -> Document {
+    if allowed {
+        doc! {}
+    } else {
+        nothing()
     }
 }
 

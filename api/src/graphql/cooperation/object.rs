@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
-use innohub_schema::access::Role;
 use innohub_schema::cooperation::{CooperationAgreement, Member, Person, ThematicGroup};
 use innohub_schema::event::store::EventFilter;
 
@@ -47,11 +46,6 @@ pub enum AgreementStatusGql {
     Terminated,
     /// Ended when its validity ran out (`validUntil`).
     Expired,
-}
-
-/// Whether the caller may see members' contact details (personal data): staff and admins only.
-fn sees_contact_details(ctx: &Context<'_>) -> bool {
-    matches!(auth::principal(ctx).role(), Some(Role::Admin | Role::Staff))
 }
 
 /// A thematic group of a regional cooperation platform, e.g. ROPS Kraków's "Grupa tematyczna
@@ -165,13 +159,13 @@ impl MemberPersonGql {
     }
     /// Null unless you are staff.
     async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
-        sees_contact_details(ctx)
+        auth::sees_personal_data(ctx)
             .then(|| self.0.email.as_ref().map(|e| e.as_str()))
             .flatten()
     }
     /// Null unless you are staff.
     async fn phone(&self, ctx: &Context<'_>) -> Option<&str> {
-        sees_contact_details(ctx)
+        auth::sees_personal_data(ctx)
             .then_some(self.0.phone.as_deref())
             .flatten()
     }

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use bson::oid::ObjectId;
 use chrono::{DateTime, Utc};
-use innohub_schema::access::Role;
 use innohub_schema::event::model::Registration;
 use innohub_schema::event::registrations;
 use mongodb::Database;
@@ -27,10 +26,6 @@ pub enum RegistrationStatusGql {
     /// Waits for a place; the oldest waiting registration gets the next free one.
     Waitlisted,
     Cancelled,
-}
-
-fn is_staff(ctx: &Context<'_>) -> bool {
-    matches!(auth::principal(ctx).role(), Some(Role::Staff | Role::Admin))
 }
 
 #[derive(SimpleObject, Clone)]
@@ -57,7 +52,7 @@ impl RegistrationGql {
     }
 
     fn personal<T>(&self, ctx: &Context<'_>, value: impl FnOnce(&Registration) -> T) -> Option<T> {
-        (self.own || is_staff(ctx)).then(|| value(&self.registration))
+        (self.own || auth::sees_personal_data(ctx)).then(|| value(&self.registration))
     }
 }
 
@@ -120,7 +115,7 @@ pub async fn staff_registration(
     ctx: &Context<'_>,
     id: ObjectId,
 ) -> async_graphql::Result<Option<RegistrationGql>> {
-    if !is_staff(ctx) {
+    if !auth::sees_personal_data(ctx) {
         return Ok(None);
     }
     let db = ctx.data::<Database>()?;
