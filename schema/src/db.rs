@@ -218,6 +218,20 @@ const INDEXES: &[IndexSpec] = &[
         unique: false,
     },
     IndexSpec {
+        // The worker's sweep looks for erasures left pending on every pass.
+        collection: collections::ERASURES,
+        name: "status_at",
+        keys: || doc! { "status": 1, "at": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        // A data export lists the erasures asked for an address, by its hash.
+        collection: collections::ERASURES,
+        name: "email_sha256",
+        keys: || doc! { "email_sha256": 1 },
+        unique: false,
+    },
+    IndexSpec {
         collection: collections::API_KEYS,
         name: "hash_unique",
         keys: || doc! { "hash": 1 },
