@@ -5,6 +5,7 @@
 //! random ports with a database and a Redis namespace of its own, so tests run in parallel and
 //! never see each other's data.
 
+pub mod events;
 pub mod fixtures;
 pub mod process;
 pub mod redis_server;
