@@ -5,6 +5,11 @@ name, then rename) so a reader never sees half a message:
   <id>.eml   the message exactly as received (RFC 5322)
   <id>.json  the envelope: {"mail_from": ..., "rcpt_tos": [...], "received_at": ...}
 
+Recipients can ask for a failure, so that senders' handling of SMTP replies is tested against
+a real server: a local part starting with `reject` is refused at RCPT with 550 (permanent), and
+one starting with `defer` is refused with 451 (transient) the first two times that address is
+offered, then accepted. Every other address is accepted.
+
 Usage: python smtp_sink.py --host 127.0.0.1 --port 2525 --maildir DIR
 """
 
@@ -19,9 +24,25 @@ import uuid
 from aiosmtpd.controller import Controller
 
 
+DEFERRALS = 2
+
+
 class StoreHandler:
     def __init__(self, maildir: str) -> None:
         self.maildir = maildir
+        self.deferred: dict[str, int] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        local = address.split("@", 1)[0].lower()
+        if local.startswith("reject"):
+            return "550 5.1.1 Mailbox unavailable"
+        if local.startswith("defer"):
+            seen = self.deferred.get(address.lower(), 0)
+            if seen < DEFERRALS:
+                self.deferred[address.lower()] = seen + 1
+                return "451 4.3.0 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     def _write(self, name: str, data: bytes) -> None:
         tmp = os.path.join(self.maildir, "." + name + ".tmp")

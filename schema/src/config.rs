@@ -90,6 +90,17 @@ pub struct WorkerSettings {
     pub statistics_schedule: String,
     /// A job run still not done this long after it was queued is pushed to Redis again.
     pub sweep_after: Duration,
+    /// The hub's address as people reach it, for the links in mail.
+    pub public_url: Url,
+    /// How long a worker holds a message it is sending before another may take it over.
+    pub mail_lease: Duration,
+    /// How many messages one worker hands to SMTP at once (and its SMTP connection pool size).
+    pub mail_concurrency: usize,
+    /// The first wait before a message is offered to SMTP again after a temporary failure;
+    /// each further one doubles it (at most an hour), with jitter.
+    pub mail_retry_base: Duration,
+    /// Where the worker serves `/metrics` and `/healthz`.
+    pub bind: SocketAddr,
 }
 
 impl CoreSettings {
@@ -166,14 +177,7 @@ impl ApiSettings {
                 )
             })?,
         };
-        let public_url = optional(src, "INNOHUB_PUBLIC_URL")
-            .map(|v| {
-                Url::parse(&v)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https"))
-                    .ok_or_else(|| invalid("INNOHUB_PUBLIC_URL", "must be an http(s) URL"))
-            })
-            .transpose()?;
+        let public_url = public_url(src)?;
         let max_body_bytes = number(src, "INNOHUB_MAX_BODY_BYTES", 1024 * 1024, 1024..=1 << 30)?;
         let max_upload_bytes = number(
             src,
@@ -230,9 +234,29 @@ impl WorkerSettings {
         }
         let sweep_after =
             seconds(src, "INNOHUB_SWEEP_AFTER_SECS", 120)?.max(Duration::from_secs(1));
+        let public_url = public_url(src)?
+            .unwrap_or_else(|| Url::parse("http://127.0.0.1:8080/").expect("a valid URL"));
+        let mail_lease = seconds(src, "INNOHUB_MAIL_LEASE_SECS", 120)?.max(Duration::from_secs(2));
+        let mail_concurrency = number(src, "INNOHUB_MAIL_CONCURRENCY", 16, 1..=256)?;
+        let bind = match optional(src, "INNOHUB_WORKER_BIND") {
+            None => SocketAddr::from(([127, 0, 0, 1], 9090)),
+            Some(v) => v.parse().map_err(|_| {
+                invalid(
+                    "INNOHUB_WORKER_BIND",
+                    &format!("{v:?} is not a socket address like 127.0.0.1:9090"),
+                )
+            })?,
+        };
+        let mail_retry_base =
+            seconds(src, "INNOHUB_MAIL_RETRY_BASE_SECS", 30)?.max(Duration::from_secs(1));
         Ok(Self {
+            bind,
+            mail_retry_base,
             core,
             sweep_after,
+            public_url,
+            mail_lease,
+            mail_concurrency,
             smtp_url,
             mail_from,
             concurrency,
@@ -240,6 +264,18 @@ impl WorkerSettings {
             statistics_schedule,
         })
     }
+}
+
+/// `INNOHUB_PUBLIC_URL`, read the same way by the api and the worker.
+fn public_url(src: &impl Source) -> Result<Option<Url>, ConfigError> {
+    optional(src, "INNOHUB_PUBLIC_URL")
+        .map(|v| {
+            Url::parse(&v)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| invalid("INNOHUB_PUBLIC_URL", "must be an http(s) URL"))
+        })
+        .transpose()
 }
 
 fn optional(src: &impl Source, var: &'static str) -> Option<String> {

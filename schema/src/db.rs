@@ -26,6 +26,9 @@ pub mod collections {
     pub const API_KEYS: &str = "api_keys";
     pub const STATISTICS: &str = "statistics";
     pub const JOB_RUNS: &str = "job_runs";
+    pub const OUTBOX: &str = "outbox";
+    pub const MAILINGS: &str = "mailings";
+    pub const UNSUBSCRIBES: &str = "unsubscribes";
     pub const THEMATIC_GROUPS: &str = "thematic_groups";
     pub const AGREEMENTS: &str = "agreements";
 }
@@ -53,6 +56,22 @@ pub async fn connect_with(options: ClientOptions, database: &str) -> anyhow::Res
     let db = client.database(database);
     ping(&db).await.context("Failed to reach MongoDB")?;
     Ok(db)
+}
+
+/// Whether a write failed only because a unique index already holds the key: how the hub's
+/// claims (an address for an event, a message for a recipient) tell "someone was first" from a
+/// real failure.
+pub fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
+    use mongodb::error::{ErrorKind, WriteFailure};
+    match &*e.kind {
+        ErrorKind::Write(WriteFailure::WriteError(w)) => w.code == 11000,
+        ErrorKind::Command(c) => c.code == 11000,
+        ErrorKind::InsertMany(i) => i
+            .write_errors
+            .as_ref()
+            .is_some_and(|w| w.iter().all(|w| w.code == 11000)),
+        _ => false,
+    }
 }
 
 /// One cheap round trip; used at start and by the readiness check.
@@ -144,6 +163,57 @@ const INDEXES: &[IndexSpec] = &[
         collection: collections::EVENTS,
         name: "materials",
         keys: || doc! { "material_ids": 1 },
+        unique: false,
+    },
+    // The outbox: one message per key; what is due, oldest first; a registration's or a
+    // mailing's messages; the message behind an unsubscribe link; a person's messages.
+    IndexSpec {
+        collection: collections::OUTBOX,
+        name: "key_unique",
+        keys: || doc! { "key": 1 },
+        unique: true,
+    },
+    IndexSpec {
+        collection: collections::OUTBOX,
+        name: "status_due",
+        keys: || doc! { "status": 1, "due_at": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::OUTBOX,
+        name: "registration",
+        keys: || doc! { "about.registration_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::OUTBOX,
+        name: "mailing",
+        keys: || doc! { "about.mailing_id": 1, "_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::OUTBOX,
+        name: "unsubscribe_token",
+        keys: || doc! { "unsubscribe_token": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::OUTBOX,
+        name: "recipient",
+        keys: || doc! { "to.email": 1 },
+        unique: false,
+    },
+    // Mailings: what is due; an event's mailings, which follow it when it moves.
+    IndexSpec {
+        collection: collections::MAILINGS,
+        name: "status_due",
+        keys: || doc! { "status": 1, "due_at": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::MAILINGS,
+        name: "event",
+        keys: || doc! { "event_id": 1 },
         unique: false,
     },
     // Which registration holds a claim on an address, to release it.

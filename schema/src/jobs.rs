@@ -26,6 +26,23 @@ pub struct RefreshStatisticsV1 {
     pub run_id: String,
 }
 
+/// Send one message of the outbox. The message document is the truth: a delivery of a message
+/// that is already sent, not yet due, or held by another worker does nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliverMailV1 {
+    /// The outbox document's id, hex.
+    pub mail_id: String,
+}
+
+/// Send a mailing (a reminder, a notice) in the version it was pushed for. A task left from
+/// an older version (the mailing was rescheduled, its event moved) finds the version changed
+/// and does nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendMailingV1 {
+    pub mailing_id: String,
+    pub version: i64,
+}
+
 /// What a job run does; stored with the run so the sweeper knows which queue to push it to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

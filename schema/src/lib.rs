@@ -12,6 +12,8 @@ pub mod error;
 pub mod event;
 pub mod innovation;
 pub mod jobs;
+pub mod mail;
+pub mod mailing;
 pub mod material;
 pub mod money;
 pub mod organization;

@@ -85,6 +85,14 @@ impl Running {
         self.child.id().expect("the process is running") as i32
     }
 
+    /// SIGKILL: the process gets no chance to finish anything.
+    async fn kill(&mut self) {
+        use nix::sys::signal::{Signal, kill};
+        use nix::unistd::Pid;
+        kill(Pid::from_raw(self.pid()), Signal::SIGKILL).expect("SIGKILL delivered");
+        let _ = self.child.wait().await;
+    }
+
     async fn terminate(&mut self, within: Duration) -> ExitStatus {
         use nix::sys::signal::{Signal, kill};
         use nix::unistd::Pid;
@@ -254,6 +262,8 @@ impl TestApi {
 
 /// The real `innohub-worker`, sharing an api's database and Redis namespace.
 pub struct TestWorker {
+    /// Where it serves `/metrics` and `/healthz`.
+    pub ops: SocketAddr,
     process: Running,
 }
 
@@ -268,12 +278,29 @@ impl TestWorker {
     ) -> Self {
         let mut env = api.env.clone();
         env.remove("INNOHUB_BIND");
+        env.insert("INNOHUB_WORKER_BIND".into(), "127.0.0.1:0".into());
+        env.insert("INNOHUB_PUBLIC_URL".into(), api.url("/"));
+        // Short enough that a test sees a killed worker's messages taken over, long enough
+        // for any one SMTP exchange with the local server.
+        env.insert("INNOHUB_MAIL_LEASE_SECS".into(), "5".into());
+        env.insert("INNOHUB_MAIL_RETRY_BASE_SECS".into(), "1".into());
         customize(&mut env);
-        let (process, ()) = spawn("innohub-worker", &env, |line| {
-            (line["message"] == "worker started").then_some(())
+        let (process, ops) = spawn("innohub-worker", &env, |line| {
+            (line["message"] == "worker started")
+                .then(|| line["ops_addr"].as_str()?.parse::<SocketAddr>().ok())
+                .flatten()
         })
         .await;
-        Self { process }
+        Self { ops, process }
+    }
+
+    /// Kills the worker with SIGKILL, mid-whatever it was doing.
+    pub async fn kill(mut self) {
+        self.process.kill().await;
+    }
+
+    pub fn ops_url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.ops)
     }
 
     pub async fn terminate(mut self, within: Duration) -> ExitStatus {

@@ -341,6 +341,7 @@ async fn cancelling_from_the_link_needs_the_button() {
     let event = stored(&api, upcoming()).await;
     let registered = registrations::register(
         &api.db().await,
+        &api.queue(),
         &event,
         NewRegistration {
             name: "Jan Kowalski".into(),
@@ -376,7 +377,7 @@ async fn cancelling_from_the_link_needs_the_button() {
         "{html}"
     );
     assert!(!html.contains("<2035>"));
-    assert!(html.contains("7 grudnia 2035, godz. 10:00"), "{html}");
+    assert!(html.contains("piątek, 7 grudnia 2035, 10:00"), "{html}");
     assert!(html.contains("potwierdzona"), "{html}");
     assert!(html.contains("<form method=\"post\""), "{html}");
     assert!(html.contains("Anuluj rejestrację"), "{html}");

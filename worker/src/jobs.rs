@@ -1,6 +1,8 @@
 //! The jobs this worker runs, one module each, and what they share.
 
+pub mod deliver_mail;
 pub mod refresh_statistics;
+pub mod send_mailing;
 
 use std::task::{Context, Poll};
 use std::time::Duration;

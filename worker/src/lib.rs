@@ -5,6 +5,9 @@
 //! records as not done: Redis may lose a job, MongoDB does not.
 
 pub mod jobs;
+pub mod mail;
+pub mod metrics;
+pub mod ops;
 pub mod sweeper;
 
 use std::future::Future;
@@ -17,8 +20,8 @@ use apalis::prelude::*;
 use apalis_cron::CronScheduler;
 use innohub_schema::config::WorkerSettings;
 use innohub_schema::db;
-use innohub_schema::jobs::RefreshStatisticsV1;
 use innohub_schema::jobs::queue::{JobQueue, MAX_ATTEMPTS};
+use innohub_schema::jobs::{DeliverMailV1, RefreshStatisticsV1, SendMailingV1};
 use tokio_util::sync::CancellationToken;
 
 /// How often workers look for new jobs when Redis has none ready.
@@ -34,6 +37,20 @@ pub async fn run(
     db::ensure_indexes(&db).await?;
     let queue = JobQueue::new(&settings.core)?;
     let storage = queue.storage::<RefreshStatisticsV1>().await?;
+    let mail_storage = queue.storage::<DeliverMailV1>().await?;
+    let mailing_storage = queue.storage::<SendMailingV1>().await?;
+    let metrics = metrics::Metrics::new();
+    let mail = jobs::deliver_mail::MailContext {
+        db: db.clone(),
+        queue: queue.clone(),
+        mailer: mail::Mailer::new(&settings)?,
+        lease: settings.mail_lease,
+        metrics: metrics.clone(),
+    };
+    let ops_listener = tokio::net::TcpListener::bind(settings.bind)
+        .await
+        .with_context(|| format!("Failed to bind INNOHUB_WORKER_BIND={}", settings.bind))?;
+    let ops_addr = ops_listener.local_addr()?;
     let schedule = cron::Schedule::from_str(&settings.statistics_schedule)
         .context("INNOHUB_STATISTICS_SCHEDULE is not a valid cron expression")?;
     // Worker names must be unique among live workers of a queue.
@@ -59,6 +76,38 @@ pub async fn run(
             }
         })
         .register({
+            let mail = mail.clone();
+            let name = format!("deliver-mail-{instance}");
+            let concurrency = settings.mail_concurrency;
+            move |_restarts| {
+                WorkerBuilder::new(name.clone())
+                    .backend(
+                        mail_storage
+                            .clone()
+                            .poll_with_strategy(jobs::RearmingInterval::new(POLL_INTERVAL)),
+                    )
+                    .concurrency(concurrency)
+                    .data(mail.clone())
+                    .build(jobs::deliver_mail::run)
+            }
+        })
+        .register({
+            let mail = mail.clone();
+            let name = format!("send-mailing-{instance}");
+            let concurrency = settings.mail_concurrency;
+            move |_restarts| {
+                WorkerBuilder::new(name.clone())
+                    .backend(
+                        mailing_storage
+                            .clone()
+                            .poll_with_strategy(jobs::RearmingInterval::new(POLL_INTERVAL)),
+                    )
+                    .concurrency(concurrency)
+                    .data(mail.clone())
+                    .build(jobs::send_mailing::run)
+            }
+        })
+        .register({
             let db = db.clone();
             let queue = queue.clone();
             let name = format!("statistics-schedule-{instance}");
@@ -79,7 +128,14 @@ pub async fn run(
         settings.sweep_after,
         stop.clone(),
     ));
-    tracing::info!(%instance, concurrency = settings.concurrency, "worker started");
+    let ops = tokio::spawn(ops::serve(
+        ops_listener,
+        db.clone(),
+        queue.clone(),
+        metrics.clone(),
+        stop.clone(),
+    ));
+    tracing::info!(%instance, concurrency = settings.concurrency, %ops_addr, "worker started");
     let signal = {
         let stop = stop.clone();
         async move {
@@ -91,6 +147,7 @@ pub async fn run(
     let result = monitor.run_with_signal(signal).await;
     stop.cancel();
     let _ = sweeper.await;
+    let _ = ops.await;
     result.context("Worker monitor failed")?;
     tracing::info!("worker stopped");
     Ok(())

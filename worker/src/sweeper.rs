@@ -11,6 +11,8 @@ use std::time::Duration;
 use chrono::Utc;
 use innohub_schema::jobs::queue::JobQueue;
 use innohub_schema::jobs::runs;
+use innohub_schema::mail::{notices, outbox};
+use innohub_schema::mailing::send;
 use mongodb::Database;
 use tokio_util::sync::CancellationToken;
 
@@ -39,7 +41,22 @@ pub async fn sweep(db: &Database, queue: &JobQueue, after: Duration) -> anyhow::
         runs::touch(db, &run.id).await?;
         tracing::info!(run_id = %run.id, kind = ?run.kind, "re-enqueued overdue job run");
     }
-    innohub_schema::event::registrations::settle(db, 100).await?;
+    innohub_schema::event::registrations::settle(db, queue, 100).await?;
+    let stale = chrono::Duration::from_std(after)?;
+    // Mail and mailings Redis lost, or never got (pushed while it was down).
+    let mail = outbox::overdue(db, stale, 1_000).await?;
+    if !mail.is_empty() {
+        queue.push_mail(&mail).await?;
+        tracing::info!(messages = mail.len(), "re-enqueued overdue mail");
+    }
+    for (id, version) in send::overdue(db, stale, 100).await? {
+        queue.push_mailing(id, version, Utc::now()).await?;
+        tracing::info!(mailing_id = %id, version, "re-enqueued overdue mailing");
+    }
+    let notices = notices::flush_stale(db, queue, stale, 100).await?;
+    if notices > 0 {
+        tracing::info!(notices, "wrote registration notices a process left owed");
+    }
     let erasures =
         innohub_schema::personal_data::finish_pending(db, chrono::Duration::from_std(after)?, 100)
             .await?;

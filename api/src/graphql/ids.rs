@@ -21,6 +21,8 @@ pub enum Kind {
     Registration,
     ThematicGroup,
     Agreement,
+    Reminder,
+    Delivery,
 }
 
 impl Kind {
@@ -36,10 +38,12 @@ impl Kind {
             Kind::Registration => "Registration",
             Kind::ThematicGroup => "ThematicGroup",
             Kind::Agreement => "CooperationAgreement",
+            Kind::Reminder => "Reminder",
+            Kind::Delivery => "Delivery",
         }
     }
 
-    const ALL: [Kind; 10] = [
+    const ALL: [Kind; 12] = [
         Kind::Innovation,
         Kind::Project,
         Kind::Organization,
@@ -50,6 +54,8 @@ impl Kind {
         Kind::Registration,
         Kind::ThematicGroup,
         Kind::Agreement,
+        Kind::Reminder,
+        Kind::Delivery,
     ];
 }
 

@@ -21,6 +21,7 @@ mod personal_data;
 mod projects;
 pub mod read_only;
 mod relay;
+mod reminders;
 mod search;
 mod statistics;
 
@@ -64,6 +65,7 @@ pub struct Query(
     personal_data::PersonalDataQuery,
     search::SearchQueryRoot,
     statistics::StatisticsQuery,
+    reminders::ReminderQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -77,6 +79,7 @@ pub struct Mutation(
     events::EventMutation,
     personal_data::PersonalDataMutation,
     statistics::StatisticsMutation,
+    reminders::ReminderMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -8,14 +8,14 @@
 
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Form, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use chrono::Datelike;
+use axum::http::StatusCode;
+use axum::response::Response;
 use innohub_schema::event::model::Registration;
-use innohub_schema::event::time::{EventWindow, to_warsaw};
+use innohub_schema::event::polish;
 use innohub_schema::event::{Event, RegistrationStatus, registrations, store};
 use serde::Deserialize;
 
+use super::page::{escape, html};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -70,16 +70,17 @@ pub async fn cancel(
     let Some(token) = token(form.ok().map(|Form(p)| p)) else {
         return missing_token();
     };
-    let (registration, just_now) = match registrations::cancel_by_token(&state.db, &token).await {
-        Ok(Some(r)) => (r, true),
-        // Nothing active to cancel: an unknown token, or one cancelled before.
-        Ok(None) => match registrations::by_token(&state.db, &token).await {
-            Ok(Some(r)) => (r, false),
-            Ok(None) => return unknown_token(),
+    let (registration, just_now) =
+        match registrations::cancel_by_token(&state.db, &state.queue, &token).await {
+            Ok(Some(r)) => (r, true),
+            // Nothing active to cancel: an unknown token, or one cancelled before.
+            Ok(None) => match registrations::by_token(&state.db, &token).await {
+                Ok(Some(r)) => (r, false),
+                Ok(None) => return unknown_token(),
+                Err(e) => return internal(e),
+            },
             Err(e) => return internal(e),
-        },
-        Err(e) => return internal(e),
-    };
+        };
     let event = match store::get(&state.db, registration.event_id).await {
         Ok(e) => e,
         Err(e) => return internal(e),
@@ -142,7 +143,7 @@ fn summary(event: Option<&Event>, registration: &Registration) -> String {
             .and_then(|id| e.option(id).map(|o| o.window))
             .or(e.window)
     });
-    let when = window.map_or_else(|| "do ustalenia".to_owned(), |w| when(&w));
+    let when = window.map_or_else(|| "do ustalenia".to_owned(), |w| polish::window(&w));
     let status = match registration.status {
         RegistrationStatus::Confirmed => "potwierdzona",
         RegistrationStatus::Waitlisted => "na liście rezerwowej",
@@ -154,121 +155,4 @@ fn summary(event: Option<&Event>, registration: &Registration) -> String {
         escape(&when),
         status
     )
-}
-
-/// "7 grudnia 2016, godz. 10:00", or the days of a whole-day event, in Warsaw.
-fn when(w: &EventWindow) -> String {
-    if w.all_day {
-        let (first, last) = (w.first_day(), w.last_day());
-        if first == last {
-            day(first)
-        } else {
-            format!("{} – {}", day(first), day(last))
-        }
-    } else {
-        let start = to_warsaw(w.start);
-        format!("{}, godz. {}", day(start.date()), start.format("%H:%M"))
-    }
-}
-
-fn day(d: chrono::NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "stycznia",
-        "lutego",
-        "marca",
-        "kwietnia",
-        "maja",
-        "czerwca",
-        "lipca",
-        "sierpnia",
-        "września",
-        "października",
-        "listopada",
-        "grudnia",
-    ];
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
-}
-
-/// Text for HTML content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A whole page; `title` is plain text, `body` HTML already escaped.
-fn html(status: StatusCode, title: &str, body: &str) -> Response {
-    let page = format!(
-        "<!doctype html>\n<html lang=\"pl\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"robots\" content=\"noindex\"><title>{title}</title>\
-         <style>body{{font-family:sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;\
-         line-height:1.5}}button{{font-size:1rem;padding:.5rem 1rem}}</style></head>\
-         <body><h1>{title}</h1>{body}</body></html>\n",
-        title = escape(title)
-    );
-    let mut r = (status, page).into_response();
-    let h = r.headers_mut();
-    for (name, value) in [
-        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        (header::CACHE_CONTROL, "no-store"),
-        // The token is in the address; it must not travel on to other sites.
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
-        ),
-    ] {
-        h.insert(name, HeaderValue::from_static(value));
-    }
-    h.insert("x-robots-tag", HeaderValue::from_static("noindex"));
-    r
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::{DateTime, Utc};
-
-    use super::*;
-
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s)
-            .expect("rfc 3339")
-            .with_timezone(&Utc)
-    }
-
-    #[test]
-    fn dates_are_written_the_polish_way_in_warsaw_time() {
-        let timed = EventWindow {
-            start: at("2016-12-07T09:00:00Z"),
-            end: None,
-            all_day: false,
-        };
-        assert_eq!(when(&timed), "7 grudnia 2016, godz. 10:00");
-        let days = EventWindow {
-            start: at("2019-06-16T22:00:00Z"),
-            end: Some(at("2019-06-19T22:00:00Z")),
-            all_day: true,
-        };
-        assert_eq!(when(&days), "17 czerwca 2019 – 19 czerwca 2019");
-    }
-
-    #[test]
-    fn everything_shown_is_escaped() {
-        assert_eq!(
-            escape("<script>\"a\" & 'b'</script>"),
-            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
-        );
-    }
 }

@@ -8,7 +8,9 @@ mod files;
 mod graphql;
 mod health;
 mod media;
+mod page;
 mod problem;
+mod unsubscribe;
 mod websocket;
 
 use std::time::Instant;
@@ -47,6 +49,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/registrations/cancel",
             get(cancel::page).post(cancel::cancel),
+        )
+        .route(
+            "/unsubscribe/{token}",
+            get(unsubscribe::page).post(unsubscribe::confirm),
         )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))

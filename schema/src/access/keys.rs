@@ -45,6 +45,14 @@ pub struct ApiKey {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// 32 random bytes, URL-safe base64: the hub's secrets (API keys, cancellation and
+/// unsubscribe links) are all made this way.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 pub fn hash(secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -79,9 +87,7 @@ pub async fn create(
             "a partner key is bound to one region",
         )));
     }
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let secret = format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
+    let secret = format!("{KEY_PREFIX}{}", random_token());
     let key = ApiKey {
         id: ObjectId::new(),
         name,

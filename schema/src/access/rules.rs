@@ -105,6 +105,8 @@ pub enum Action {
     HandlePersonalData,
     /// Ask the worker for work that costs it (statistics now rather than on schedule).
     QueueJobs,
+    /// Schedule, change and watch mail to people: reminders and their deliveries.
+    SendMail,
 }
 
 /// Which catalogue content `who` may see, as a query filter can say it.
@@ -215,7 +217,7 @@ pub fn allow(who: &Principal, action: Action) -> Result<(), Denied> {
         Action::Write => !matches!(who, Principal::Anonymous),
         Action::Create(edited) => edits(who, edited),
         Action::ManageKeys => who.role() == Some(Role::Admin),
-        Action::HandlePersonalData | Action::QueueJobs => is_staff(who),
+        Action::HandlePersonalData | Action::QueueJobs | Action::SendMail => is_staff(who),
     };
     if allowed { Ok(()) } else { Err(refused(who)) }
 }
@@ -329,6 +331,7 @@ mod tests {
             Action::ManageKeys,
             Action::HandlePersonalData,
             Action::QueueJobs,
+            Action::SendMail,
         ] {
             assert_eq!(
                 allow(&Principal::Anonymous, action),

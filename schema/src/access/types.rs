@@ -10,6 +10,7 @@ use crate::db::collections;
 use crate::event::{Event, Registration};
 use crate::innovation::Innovation;
 use crate::jobs::runs::JobRun;
+use crate::mailing::Mailing;
 use crate::material::Material;
 use crate::organization::Organization;
 use crate::project::Project;
@@ -57,6 +58,21 @@ impl Guarded for Organization {
     }
     fn scope(_: &Principal) -> Document {
         doc! {}
+    }
+}
+
+/// Mailings reach people's addresses: staff schedule and watch them.
+impl Guarded for Mailing {
+    const NAME: &'static str = "Reminder";
+    const COLLECTION: &'static str = collections::MAILINGS;
+    fn seen(&self) -> Seen {
+        Seen::Staff
+    }
+    fn edited(&self) -> Edited {
+        Edited::Staff
+    }
+    fn scope(who: &Principal) -> Document {
+        only_if(sees(who, Seen::Staff))
     }
 }
 

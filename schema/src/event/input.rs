@@ -234,6 +234,7 @@ impl EventFields {
             thematic_group_id: None,
             project_id: None,
             cancellation_reason: None,
+            reminder_minutes_before: None,
             confirmed: Vec::new(),
             confirmed_count: 0,
             created_at: now,

@@ -7,6 +7,7 @@ pub mod input;
 pub mod jsonld;
 pub mod lifecycle;
 pub mod model;
+pub mod polish;
 pub mod registration;
 pub mod registrations;
 pub mod roster;

@@ -111,6 +111,10 @@ pub struct Event {
     pub thematic_group_id: Option<ObjectId>,
     pub project_id: Option<ObjectId>,
     pub cancellation_reason: Option<String>,
+    /// How long before the start confirmed registrants are reminded by mail; the hub's default
+    /// (24 hours) when not set.
+    #[serde(default)]
+    pub reminder_minutes_before: Option<i64>,
     /// Registrations holding a place, in the order they got it. This array is the truth about
     /// seats: it changes only by single-document conditional updates, so capacity holds however
     /// many registrations arrive at once.
@@ -216,6 +220,13 @@ pub struct Registration {
         with = "bson::serde_helpers::chrono_datetime_as_bson_datetime_optional"
     )]
     pub erased_at: Option<DateTime<Utc>>,
+    /// The status the registrant was last told about by mail.
+    #[serde(default)]
+    pub notified: Option<RegistrationStatus>,
+    /// Set in the same update as every change of `status`: a notice is owed
+    /// ([`crate::mail::notices`]).
+    #[serde(default)]
+    pub notice_due: bool,
 }
 
 impl Registration {

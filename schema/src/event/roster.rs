@@ -87,6 +87,8 @@ mod tests {
             confirmed_at: None,
             cancelled_at: None,
             erased_at: None,
+            notified: None,
+            notice_due: false,
         };
         let c = cursor(&r);
         assert_eq!(c.key, bson::Bson::DateTime(at));

@@ -21,6 +21,7 @@ use crate::cooperation::ThematicGroup;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath};
 use crate::innovation::Innovation;
+use crate::jobs::queue::JobQueue;
 use crate::material::Material;
 use crate::organization::Organization;
 use crate::project::Project;
@@ -180,6 +181,7 @@ fn references(fields: &EventFields) -> References {
 /// registrations in.
 pub async fn save_edit(
     db: &Database,
+    queue: &JobQueue,
     current: &Event,
     next: &Event,
 ) -> StoreResult<Result<Event, DomainError>> {
@@ -204,11 +206,22 @@ pub async fn save_edit(
     let Some(saved) = saved else {
         return Ok(Err(stale()));
     };
+    if times_changed(current, &saved) {
+        crate::mailing::follow::event_changed(db, queue, current, &saved).await?;
+    }
     if !places_changed(current, &saved) {
         return Ok(Ok(saved));
     }
     registrations::rebalance(db, saved.id).await?;
+    crate::mail::notices::flush(db, queue, saved.id, None).await?;
     Ok(Ok(get(db, saved.id).await?.unwrap_or(saved)))
+}
+
+/// Whether an edit changed a time the event's mailings follow.
+fn times_changed(before: &Event, after: &Event) -> bool {
+    before.window != after.window
+        || before.registration_deadline != after.registration_deadline
+        || before.reminder_minutes_before != after.reminder_minutes_before
 }
 
 /// Whether an edit changed what the places are counted against.
@@ -220,6 +233,7 @@ fn places_changed(before: &Event, after: &Event) -> bool {
 /// [`lifecycle::check`]); `reason` is kept when it is cancelled.
 pub async fn transition(
     db: &Database,
+    queue: &JobQueue,
     id: ObjectId,
     next: EventStatus,
     reason: Option<&str>,
@@ -254,12 +268,17 @@ pub async fn transition(
         .return_document(ReturnDocument::After)
         .await
         .context("Failed to change the event's status")?;
-    Ok(updated.ok_or_else(stale))
+    let Some(updated) = updated else {
+        return Ok(Err(stale()));
+    };
+    crate::mailing::follow::event_changed(db, queue, &current, &updated).await?;
+    Ok(Ok(updated))
 }
 
 /// Fixes one proposed date as the event's date.
 pub async fn fix_date(
     db: &Database,
+    queue: &JobQueue,
     event: &Event,
     option_id: ObjectId,
 ) -> StoreResult<Result<Event, DomainError>> {
@@ -284,7 +303,11 @@ pub async fn fix_date(
         .return_document(ReturnDocument::After)
         .await
         .context("Failed to fix the event's date")?;
-    Ok(updated.ok_or_else(stale))
+    let Some(updated) = updated else {
+        return Ok(Err(stale()));
+    };
+    crate::mailing::follow::event_changed(db, queue, event, &updated).await?;
+    Ok(Ok(updated))
 }
 
 /// Events that present one of these innovations or materials, whoever may see them (callers

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 
 use super::runs::JobRun;
-use super::{JobKind, RefreshStatisticsV1};
+use super::{DeliverMailV1, JobKind, RefreshStatisticsV1, SendMailingV1};
 use crate::config::CoreSettings;
 use crate::store_error::{Context, StoreResult};
 
@@ -34,6 +34,21 @@ pub trait Job: Serialize + DeserializeOwned + Clone + Send + Sync + Unpin + 'sta
 
 impl Job for RefreshStatisticsV1 {
     const QUEUE: &'static str = "refresh_statistics_v1";
+}
+
+impl Job for DeliverMailV1 {
+    const QUEUE: &'static str = "deliver_mail_v1";
+}
+
+impl Job for SendMailingV1 {
+    const QUEUE: &'static str = "send_mailing_v1";
+}
+
+/// apalis schedules to the second: a task for 12:00:00.400 would be handed out at 12:00:00 and
+/// find its work not yet due, so scheduled tasks are pushed for the next whole second.
+fn whole_second_after(at: chrono::DateTime<chrono::Utc>) -> u64 {
+    let ms = at.timestamp_millis().max(0);
+    u64::try_from((ms + 999) / 1000).unwrap_or(0)
 }
 
 #[derive(Clone)]
@@ -101,6 +116,73 @@ impl JobQueue {
                 .await
             }
         }
+    }
+
+    /// Tells the worker to send these outbox messages now.
+    pub async fn push_mail(&self, ids: &[bson::oid::ObjectId]) -> StoreResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let payloads = ids
+            .iter()
+            .map(|id| DeliverMailV1 {
+                mail_id: id.to_hex(),
+            })
+            .collect();
+        let push = async {
+            let mut storage = self.storage::<DeliverMailV1>().await?;
+            storage
+                .push_bulk(payloads)
+                .await
+                .map_err(|e| anyhow::anyhow!("Failed to push mail to Redis: {e}").into())
+        };
+        tokio::time::timeout(REDIS_TIMEOUT * 2, push)
+            .await
+            .context("Pushing mail to Redis timed out")?
+    }
+
+    /// Tells the worker to send mailing `id` in `version` at `at` (apalis promotes scheduled
+    /// tasks by polling, to the second).
+    pub async fn push_mailing(
+        &self,
+        id: bson::oid::ObjectId,
+        version: i64,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        let task = apalis::prelude::TaskBuilder::new(SendMailingV1 {
+            mailing_id: id.to_hex(),
+            version,
+        })
+        .run_at_timestamp(whole_second_after(at))
+        .build();
+        self.push_scheduled(task).await
+    }
+
+    async fn push_scheduled<J: Job>(&self, task: apalis::prelude::Task<J>) -> StoreResult<()> {
+        let push = async {
+            let mut storage = self.storage::<J>().await?;
+            storage
+                .push_task(task)
+                .await
+                .map_err(|e| anyhow::anyhow!("Failed to push the job to Redis: {e}").into())
+        };
+        tokio::time::timeout(REDIS_TIMEOUT * 2, push)
+            .await
+            .context("Pushing the job to Redis timed out")?
+    }
+
+    /// Tells the worker to send an outbox message at `at` (a retry after a transient failure).
+    pub async fn push_mail_at(
+        &self,
+        id: bson::oid::ObjectId,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        let task = apalis::prelude::TaskBuilder::new(DeliverMailV1 {
+            mail_id: id.to_hex(),
+        })
+        .run_at_timestamp(whole_second_after(at))
+        .build();
+        self.push_scheduled(task).await
     }
 
     async fn push_payload<J: Job>(&self, payload: J) -> StoreResult<()> {

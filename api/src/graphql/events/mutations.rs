@@ -2,6 +2,7 @@
 //! input into the schema's types and lets the schema decide; what the schema refuses comes back
 //! as `userErrors`.
 
+use innohub_schema::jobs::queue::JobQueue;
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
@@ -89,7 +90,8 @@ async fn change_status(
 ) -> async_graphql::Result<EventPayload> {
     let event = editable(ctx, id).await?;
     let db = ctx.data::<Database>()?;
-    match store::transition(db, event.id, next, reason.as_deref())
+    let queue = ctx.data::<JobQueue>()?;
+    match store::transition(db, queue, event.id, next, reason.as_deref())
         .await
         .or_internal()?
     {
@@ -142,7 +144,11 @@ impl EventMutation {
             Err(errors) => return Ok(event_errors(user_errors(errors))),
         };
         auth::may_create_in(ctx, next.region)?;
-        match store::save_edit(db, &current, &next).await.or_internal()? {
+        let queue = ctx.data::<JobQueue>()?;
+        match store::save_edit(db, queue, &current, &next)
+            .await
+            .or_internal()?
+        {
             Ok(saved) => Ok(done(ctx, saved).await),
             Err(e) => Ok(event_errors(user_errors(vec![e]))),
         }
@@ -193,7 +199,11 @@ impl EventMutation {
         let event = editable(ctx, &input.event_id).await?;
         let db = ctx.data::<Database>()?;
         let option = ids::decode(&input.date_option_id, Kind::DateOption)?;
-        match store::fix_date(db, &event, option).await.or_internal()? {
+        let queue = ctx.data::<JobQueue>()?;
+        match store::fix_date(db, queue, &event, option)
+            .await
+            .or_internal()?
+        {
             Ok(e) => Ok(done(ctx, e).await),
             Err(e) => Ok(event_errors(user_errors(vec![e]))),
         }
@@ -231,6 +241,7 @@ impl EventMutation {
         };
         let registered = registrations::register(
             db,
+            ctx.data::<JobQueue>()?,
             &event,
             NewRegistration {
                 name: input.name,
@@ -276,7 +287,7 @@ impl EventMutation {
         };
         let (cancelled, own) = match (input.token, input.registration_id) {
             (Some(token), None) => (
-                registrations::cancel_by_token(db, &token)
+                registrations::cancel_by_token(db, ctx.data::<JobQueue>()?, &token)
                     .await
                     .or_internal()?,
                 true,
@@ -285,7 +296,9 @@ impl EventMutation {
                 auth::allow(ctx, Action::HandlePersonalData)?;
                 let oid = ids::decode(&id, Kind::Registration)?;
                 (
-                    registrations::cancel_by_id(db, oid).await.or_internal()?,
+                    registrations::cancel_by_id(db, ctx.data::<JobQueue>()?, oid)
+                        .await
+                        .or_internal()?,
                     false,
                 )
             }

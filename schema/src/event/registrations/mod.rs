@@ -20,15 +20,12 @@
 //! deletes the claim. A claim left behind by a crash (its registration missing or cancelled)
 //! is taken over by the next registration for that address.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bson::oid::ObjectId;
 use bson::{Document, doc};
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use mongodb::options::ReturnDocument;
 use mongodb::{Collection, Database};
-use rand::RngCore;
 
 mod places;
 
@@ -38,8 +35,10 @@ pub use places::{rebalance, settle};
 use super::model::{Consent, Event, Registration, RegistrationStatus};
 use super::registration::check;
 use crate::access::hash;
-use crate::db::collections;
+use crate::db::{collections, is_duplicate_key};
 use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
+use crate::jobs::queue::JobQueue;
+use crate::mail::notices;
 use crate::organization::OrganizationKind;
 use crate::store_error::{Context, StoreResult};
 use crate::values::{Email, NAME_MAX, optional_text, required_text};
@@ -150,9 +149,7 @@ pub fn parse(
         }
         Some(id) => Some(id),
     };
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = crate::access::keys::random_token();
     p.finish(|| {
         let email = email.expect("checked");
         let id = ObjectId::new();
@@ -177,29 +174,19 @@ pub fn parse(
                 confirmed_at: None,
                 cancelled_at: None,
                 erased_at: None,
+                notified: None,
+                notice_due: true,
             },
             token,
         )
     })
 }
 
-fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
-    use mongodb::error::{ErrorKind, WriteFailure};
-    match &*e.kind {
-        ErrorKind::Write(WriteFailure::WriteError(w)) => w.code == 11000,
-        ErrorKind::Command(c) => c.code == 11000,
-        ErrorKind::InsertMany(i) => i
-            .write_errors
-            .as_ref()
-            .is_some_and(|w| w.iter().any(|w| w.code == 11000)),
-        _ => false,
-    }
-}
-
 /// Registers someone: stores the registration, then lets it compete for a place. Returns the
 /// registration as it stands afterwards (CONFIRMED or WAITLISTED), or the userErrors.
 pub async fn register(
     db: &Database,
+    queue: &JobQueue,
     event: &Event,
     input: NewRegistration,
 ) -> StoreResult<Result<Registered, Vec<DomainError>>> {
@@ -233,6 +220,7 @@ pub async fn register(
         registration.confirmed_at = Some(now);
         registration.updated_at = now;
     }
+    notices::flush(db, queue, event.id, Some((registration.id, &token))).await?;
     // What was written is known here; reading it back would cost the hot path a round trip.
     Ok(Ok(Registered {
         registration,
@@ -315,7 +303,11 @@ pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Registration
 
 /// Cancels a registration found by `filter` (by id, or by the hash of its token), frees its
 /// place and promotes the oldest waiting registration. `None` when nothing matched.
-async fn cancel_where(db: &Database, filter: Document) -> StoreResult<Option<Registration>> {
+async fn cancel_where(
+    db: &Database,
+    queue: &JobQueue,
+    filter: Document,
+) -> StoreResult<Option<Registration>> {
     let now = Utc::now();
     let mut filter = filter;
     filter.insert("status", doc! { "$ne": "CANCELLED" });
@@ -334,6 +326,7 @@ async fn cancel_where(db: &Database, filter: Document) -> StoreResult<Option<Reg
                 "status": "CANCELLED",
                 "cancelled_at": at,
                 "updated_at": at,
+                "notice_due": true,
                 // Frees the e-mail to register again.
             } },
         )
@@ -346,20 +339,29 @@ async fn cancel_where(db: &Database, filter: Document) -> StoreResult<Option<Reg
     release_claim(db, cancelled.id).await?;
     hand_over(db, cancelled.event_id, cancelled.id).await?;
     rebalance(db, cancelled.event_id).await?;
+    notices::flush(db, queue, cancelled.event_id, None).await?;
     Ok(Some(cancelled))
 }
 
 /// Self-service cancellation with the secret from the registration's link.
-pub async fn cancel_by_token(db: &Database, token: &str) -> StoreResult<Option<Registration>> {
+pub async fn cancel_by_token(
+    db: &Database,
+    queue: &JobQueue,
+    token: &str,
+) -> StoreResult<Option<Registration>> {
     if token.is_empty() || token.len() > 100 {
         return Ok(None);
     }
-    cancel_where(db, doc! { "cancel_token_hash": hash(token.trim()) }).await
+    cancel_where(db, queue, doc! { "cancel_token_hash": hash(token.trim()) }).await
 }
 
 /// Cancellation by staff.
-pub async fn cancel_by_id(db: &Database, id: ObjectId) -> StoreResult<Option<Registration>> {
-    cancel_where(db, doc! { "_id": id }).await
+pub async fn cancel_by_id(
+    db: &Database,
+    queue: &JobQueue,
+    id: ObjectId,
+) -> StoreResult<Option<Registration>> {
+    cancel_where(db, queue, doc! { "_id": id }).await
 }
 
 /// A registration by the hash of its token, for the cancellation page.

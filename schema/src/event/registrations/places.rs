@@ -10,6 +10,7 @@ use mongodb::Database;
 use serde::{Deserialize, Serialize};
 
 use super::{collection, events};
+use crate::jobs::queue::JobQueue;
 use crate::store_error::{Context, StoreResult};
 
 /// Gives free places to the oldest waiting registrations, releases places still held by
@@ -193,7 +194,9 @@ async fn mark(db: &Database, id: ObjectId, now: DateTime<Utc>) -> StoreResult<bo
     let marked = collection(db)
         .update_one(
             doc! { "_id": id, "status": "WAITLISTED" },
-            doc! { "$set": { "status": "CONFIRMED", "confirmed_at": now, "updated_at": now } },
+            doc! { "$set": {
+                "status": "CONFIRMED", "confirmed_at": now, "updated_at": now, "notice_due": true,
+            } },
         )
         .await
         .context("Failed to confirm the registration")?;
@@ -252,7 +255,9 @@ async fn mark_confirmed(db: &Database, confirmed: &[ObjectId]) -> StoreResult<()
     collection(db)
         .update_many(
             doc! { "_id": { "$in": confirmed }, "status": "WAITLISTED" },
-            doc! { "$set": { "status": "CONFIRMED", "confirmed_at": now, "updated_at": now } },
+            doc! { "$set": {
+                "status": "CONFIRMED", "confirmed_at": now, "updated_at": now, "notice_due": true,
+            } },
         )
         .await
         .context("Failed to confirm registrations")?;
@@ -261,7 +266,7 @@ async fn mark_confirmed(db: &Database, confirmed: &[ObjectId]) -> StoreResult<()
 
 /// Finishes place assignments that a crash cut short: rebalances every event with waiting
 /// registrations (at most `limit` per call). The worker's sweeper runs it.
-pub async fn settle(db: &Database, limit: usize) -> StoreResult<usize> {
+pub async fn settle(db: &Database, queue: &JobQueue, limit: usize) -> StoreResult<usize> {
     let waiting: Vec<ObjectId> = collection(db)
         .distinct("event_id", doc! { "status": "WAITLISTED" })
         .await
@@ -272,6 +277,7 @@ pub async fn settle(db: &Database, limit: usize) -> StoreResult<usize> {
         .collect();
     for id in &waiting {
         rebalance(db, *id).await?;
+        crate::mail::notices::flush(db, queue, *id, None).await?;
     }
     Ok(waiting.len())
 }
