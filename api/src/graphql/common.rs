@@ -1,9 +1,10 @@
 //! What several areas of the schema share: the enums and objects that describe organizations,
-//! regions and target groups wherever they appear, and the conversions of arguments that every
-//! area takes the same way.
+//! regions, contact points and target groups wherever they appear, and the conversions of
+//! arguments that every area takes the same way.
 
 use async_graphql::{Enum, MaybeUndefined, SimpleObject};
 use innohub_schema::error::FieldPath;
+use innohub_schema::organization::ContactPoint;
 use innohub_schema::region::RegionCode;
 
 use crate::error::ApiError;
@@ -50,6 +51,24 @@ pub struct RegionGql {
     pub code: String,
     /// Polish name, e.g. "małopolskie".
     pub name: String,
+}
+
+#[derive(SimpleObject, Clone)]
+#[graphql(name = "ContactPoint")]
+pub struct ContactPointGql {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl From<&ContactPoint> for ContactPointGql {
+    fn from(c: &ContactPoint) -> Self {
+        Self {
+            name: c.name.clone(),
+            email: c.email.as_ref().map(|e| e.as_str().to_owned()),
+            phone: c.phone.clone(),
+        }
+    }
 }
 
 impl From<RegionCode> for RegionGql {

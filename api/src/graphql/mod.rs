@@ -7,6 +7,7 @@
 pub mod auth;
 mod common;
 mod cooperation;
+mod descriptions;
 mod events;
 pub mod ids;
 mod innovations;
@@ -21,12 +22,14 @@ mod personal_data;
 mod projects;
 pub mod read_only;
 mod relay;
+mod scalars;
 mod search;
 mod statistics;
 
 use async_graphql::extensions::apollo_persisted_queries::{
     ApolloPersistedQueries, LruCacheStorage,
 };
+use async_graphql::registry::SDLExportOptions;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 pub use events::Links;
@@ -86,11 +89,11 @@ pub type HubSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema with its types and limits, ready for data.
 pub fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
-    Schema::build(
+    descriptions::describe(Schema::build(
         Query::default(),
         Mutation::default(),
         Subscription::default(),
-    )
+    ))
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
@@ -103,7 +106,9 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 
 /// The schema in SDL, as written to `schema/innohub.graphql`.
 pub fn sdl() -> String {
-    builder().finish().sdl()
+    builder()
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().include_specified_by())
 }
 
 #[cfg(test)]
@@ -123,9 +128,12 @@ mod tests {
     /// Clients see domain names; the `Gql` suffix that tells a GraphQL wrapper from its
     /// domain type in Rust must not leak into the schema (give the type a `name`).
     #[test]
-    fn the_exported_sdl_carries_no_rust_suffixes() {
+    fn the_exported_sdl_carries_no_rust_names() {
         let sdl = super::sdl();
-        let leaked: Vec<&str> = sdl.lines().filter(|l| l.contains("Gql")).collect();
+        let leaked: Vec<&str> = sdl
+            .lines()
+            .filter(|l| l.contains("Gql") || l.contains("NaiveDate"))
+            .collect();
         assert!(leaked.is_empty(), "Rust type names in the SDL: {leaked:#?}");
     }
 }

@@ -13,7 +13,7 @@ use innohub_schema::region::REGIONS;
 use mongodb::Database;
 
 use super::auth;
-use super::common::{OrganizationKindGql, RegionGql, region_arg};
+use super::common::{ContactPointGql, OrganizationKindGql, RegionGql, region_arg};
 use super::ids::{self, Kind};
 use super::loaders::Loaders;
 use super::payload::{UserError, user_errors};
@@ -26,13 +26,6 @@ pub struct AddressGql {
     street: Option<String>,
     postal_code: Option<String>,
     city: Option<String>,
-}
-
-#[derive(SimpleObject, Clone)]
-pub struct ContactPoint {
-    name: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
 }
 
 #[derive(Clone)]
@@ -60,13 +53,8 @@ impl OrganizationGql {
             city: a.city.clone(),
         }
     }
-    async fn contact(&self) -> ContactPoint {
-        let c = &self.0.contact;
-        ContactPoint {
-            name: c.name.clone(),
-            email: c.email.as_ref().map(|e| e.as_str().to_owned()),
-            phone: c.phone.clone(),
-        }
+    async fn contact(&self) -> ContactPointGql {
+        ContactPointGql::from(&self.0.contact)
     }
 }
 

@@ -2,13 +2,13 @@
 //! each, and the inputs of each mutation, with their translation into the schema's types.
 
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use chrono::NaiveDate;
 use innohub_schema::cooperation::{AgreementFields, GroupFields, MemberFields, PersonFields};
 
 use super::object::{AgreementStatusGql, MemberRoleGql};
 use crate::error::ApiError;
 use crate::graphql::common::patch;
 use crate::graphql::ids::{self, Kind};
+use crate::graphql::scalars::Date;
 
 #[derive(InputObject, Default)]
 pub struct ThematicGroupFilter {
@@ -46,7 +46,7 @@ pub struct ThematicGroupMemberInput {
     organization_id: Option<ID>,
     person: Option<MemberPersonInput>,
     role: MemberRoleGql,
-    joined_on: Option<NaiveDate>,
+    joined_on: Option<Date>,
 }
 
 impl ThematicGroupMemberInput {
@@ -59,7 +59,7 @@ impl ThematicGroupMemberInput {
                 phone: p.phone,
             }),
             role: self.role.into(),
-            joined_on: self.joined_on,
+            joined_on: self.joined_on.map(Into::into),
         })
     }
 }
@@ -76,7 +76,7 @@ pub struct ThematicGroupFieldsInput {
     pub convener_id: Option<ID>,
     /// TERYT code of the voivodeship.
     pub region: Option<String>,
-    pub established_on: Option<NaiveDate>,
+    pub established_on: Option<Date>,
     pub description: MaybeUndefined<String>,
     /// The group's tasks, each a short text; replaces the list.
     pub tasks: Option<Vec<String>>,
@@ -92,7 +92,7 @@ impl ThematicGroupFieldsInput {
             platform: self.platform,
             convener_id: ids::decode_opt(self.convener_id.as_ref(), Kind::Organization)?,
             region: self.region,
-            established_on: self.established_on,
+            established_on: self.established_on.map(Into::into),
             description: patch(self.description, Ok)?,
             tasks: self.tasks,
             project_id: patch(self.project_id, |id| ids::decode(&id, Kind::Project))?,
@@ -141,7 +141,7 @@ pub struct AgreementFieldsInput {
     #[graphql(name = "project")]
     pub project_id: MaybeUndefined<ID>,
     /// Required unless the agreement is a DRAFT, and absent for a draft.
-    pub signed_on: MaybeUndefined<NaiveDate>,
+    pub signed_on: MaybeUndefined<Date>,
     /// The event at which it was (or is to be) signed.
     #[graphql(name = "signingEvent")]
     pub signing_event_id: MaybeUndefined<ID>,
@@ -151,7 +151,7 @@ pub struct AgreementFieldsInput {
     /// expire a signed agreement.
     pub status: Option<AgreementStatusGql>,
     /// Not before the signing date; required for an EXPIRED agreement.
-    pub valid_until: MaybeUndefined<NaiveDate>,
+    pub valid_until: MaybeUndefined<Date>,
     /// TERYT code of the voivodeship.
     pub region: Option<String>,
     pub published: Option<bool>,
@@ -166,11 +166,11 @@ impl AgreementFieldsInput {
                 .map(|l| ids::decode_list(&l, Kind::Organization))
                 .transpose()?,
             project_id: patch(self.project_id, |id| ids::decode(&id, Kind::Project))?,
-            signed_on: patch(self.signed_on, Ok)?,
+            signed_on: patch(self.signed_on, |d| Ok(d.into()))?,
             signing_event_id: patch(self.signing_event_id, |id| ids::decode(&id, Kind::Event))?,
             scope: self.scope,
             status: self.status.map(Into::into),
-            valid_until: patch(self.valid_until, Ok)?,
+            valid_until: patch(self.valid_until, |d| Ok(d.into()))?,
             region: self.region,
             published: self.published,
         })

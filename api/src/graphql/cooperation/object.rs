@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use innohub_schema::cooperation::{CooperationAgreement, Member, Person, ThematicGroup};
 use innohub_schema::event::store::EventFilter;
 
@@ -14,6 +14,7 @@ use crate::graphql::ids::{self, Kind};
 use crate::graphql::organizations::{OrganizationGql, load_organization, load_organizations};
 use crate::graphql::projects::{ProjectGql, visible_project};
 use crate::graphql::relay::{self, Conn};
+use crate::graphql::scalars::Date;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(
@@ -72,8 +73,8 @@ impl ThematicGroupGql {
     async fn region(&self) -> RegionGql {
         self.0.region.into()
     }
-    async fn established_on(&self) -> NaiveDate {
-        self.0.established_on
+    async fn established_on(&self) -> Date {
+        self.0.established_on.into()
     }
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
@@ -132,8 +133,8 @@ impl MemberGql {
     async fn role(&self) -> MemberRoleGql {
         self.0.role.into()
     }
-    async fn joined_on(&self) -> Option<NaiveDate> {
-        self.0.joined_on
+    async fn joined_on(&self) -> Option<Date> {
+        self.0.joined_on.map(Into::into)
     }
     async fn organization(
         &self,
@@ -199,8 +200,8 @@ impl AgreementGql {
         self.0.status.into()
     }
     /// When it was signed; null for a draft.
-    async fn signed_on(&self) -> Option<NaiveDate> {
-        self.0.signed_on
+    async fn signed_on(&self) -> Option<Date> {
+        self.0.signed_on.map(Into::into)
     }
     /// The event at which it was (or is to be) signed.
     async fn signing_event(
@@ -216,8 +217,8 @@ impl AgreementGql {
     async fn scope(&self) -> &str {
         &self.0.scope
     }
-    async fn valid_until(&self) -> Option<NaiveDate> {
-        self.0.valid_until
+    async fn valid_until(&self) -> Option<Date> {
+        self.0.valid_until.map(Into::into)
     }
     async fn region(&self) -> RegionGql {
         self.0.region.into()

@@ -104,6 +104,7 @@ pub struct AudienceInput {
 }
 
 #[derive(InputObject)]
+#[graphql(name = "ContactPointInput")]
 pub struct ContactInput {
     name: Option<String>,
     email: Option<String>,

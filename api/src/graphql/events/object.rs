@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use bson::doc;
 use bson::oid::ObjectId;
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use innohub_schema::access::Action;
 use innohub_schema::event::RegistrationStatus;
 use innohub_schema::event::model::{DateOption, Event};
@@ -22,7 +22,7 @@ use super::Links;
 use super::registration::{RegistrationGql, RegistrationStatusGql};
 use crate::error::OrInternal;
 use crate::graphql::auth;
-use crate::graphql::common::{OrganizationKindGql, RegionGql, TargetGroupGql};
+use crate::graphql::common::{ContactPointGql, OrganizationKindGql, RegionGql, TargetGroupGql};
 use crate::graphql::cooperation;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::innovations::InnovationGql;
@@ -31,6 +31,7 @@ use crate::graphql::materials::MaterialGql;
 use crate::graphql::organizations::{OrganizationGql, load_organizations};
 use crate::graphql::projects::{ProjectGql, visible_project};
 use crate::graphql::relay::{self, Conn, TotalCount};
+use crate::graphql::scalars::Date;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "innohub_schema::event::EventKind", name = "EventKind")]
@@ -79,9 +80,9 @@ pub struct Schedule {
     /// Whether it was announced by days only (no hours).
     all_day: bool,
     /// First day, in Warsaw.
-    first_day: NaiveDate,
+    first_day: Date,
     /// Last day, in Warsaw.
-    last_day: NaiveDate,
+    last_day: Date,
     time_zone: &'static str,
 }
 
@@ -91,8 +92,8 @@ impl From<&EventWindow> for Schedule {
             start: warsaw(w.start),
             end: w.end.map(warsaw),
             all_day: w.all_day,
-            first_day: w.first_day(),
-            last_day: w.last_day(),
+            first_day: w.first_day().into(),
+            last_day: w.last_day().into(),
             time_zone: "Europe/Warsaw",
         }
     }
@@ -116,14 +117,6 @@ pub struct AudienceGql {
     organization_kinds: Vec<OrganizationKindGql>,
     target_groups: Vec<TargetGroupGql>,
     description: Option<String>,
-}
-
-#[derive(SimpleObject, Clone)]
-#[graphql(name = "EventContact")]
-pub struct EventContact {
-    name: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
 }
 
 #[derive(SimpleObject, Clone)]
@@ -278,13 +271,8 @@ impl EventGql {
     async fn fee(&self) -> Option<Decimal> {
         self.0.fee.map(|f| f.amount())
     }
-    async fn contact(&self) -> EventContact {
-        let c = &self.0.contact;
-        EventContact {
-            name: c.name.clone(),
-            email: c.email.as_ref().map(|e| e.as_str().to_owned()),
-            phone: c.phone.clone(),
-        }
+    async fn contact(&self) -> ContactPointGql {
+        ContactPointGql::from(&self.0.contact)
     }
     async fn agenda(&self) -> Vec<AgendaItem> {
         self.0

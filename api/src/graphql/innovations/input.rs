@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject};
 use bson::oid::ObjectId;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use innohub_schema::innovation::input::{
     ExternalEvaluationInput, GrantInput, InnovationFields, InnovatorInput, TestingInput,
 };
@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::graphql::common::{TargetGroupGql, region_arg};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::payload::{UserError, dangling, one_ref};
+use crate::graphql::scalars::Date;
 use innohub_schema::error::FieldPath;
 use innohub_schema::organization::Organization;
 use innohub_schema::project::Project;
@@ -73,15 +74,15 @@ pub struct InnovatorInputGql {
 pub struct GrantInputGql {
     /// PLN, at most 2 decimal places.
     amount: Decimal,
-    awarded_on: NaiveDate,
-    ends_on: Option<NaiveDate>,
+    awarded_on: Date,
+    ends_on: Option<Date>,
 }
 
 #[derive(InputObject)]
 #[graphql(name = "TestingInput")]
 pub struct TestingInputGql {
-    start: NaiveDate,
-    end: NaiveDate,
+    start: Date,
+    end: Date,
     place: String,
     users_involved: i32,
     monitoring_notes: Option<String>,
@@ -199,12 +200,12 @@ pub async fn domain_fields(
         published: input.published,
         grant: input.grant.map(|g| GrantInput {
             amount: g.amount,
-            awarded_on: g.awarded_on,
-            ends_on: g.ends_on,
+            awarded_on: g.awarded_on.into(),
+            ends_on: g.ends_on.map(Into::into),
         }),
         testing: input.testing.map(|t| TestingInput {
-            start: t.start,
-            end: t.end,
+            start: t.start.into(),
+            end: t.end.into(),
             place: t.place,
             users_involved: t.users_involved,
             monitoring_notes: t.monitoring_notes,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use innohub_schema::innovation::model::{self as m, Innovation};
 use rust_decimal::Decimal;
 
@@ -17,6 +17,7 @@ use crate::graphql::loaders::Loaders;
 use crate::graphql::materials;
 use crate::graphql::organizations::{OrganizationGql, load_organization};
 use crate::graphql::projects::{ProjectGql, visible_project};
+use crate::graphql::scalars::Date;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(
@@ -132,14 +133,14 @@ pub struct EvaluationSummary {
 pub struct Grant {
     /// PLN.
     amount: Decimal,
-    awarded_on: NaiveDate,
-    ends_on: Option<NaiveDate>,
+    awarded_on: Date,
+    ends_on: Option<Date>,
 }
 
 #[derive(SimpleObject)]
 pub struct Testing {
-    start: NaiveDate,
-    end: NaiveDate,
+    start: Date,
+    end: Date,
     place: String,
     users_involved: i32,
     monitoring_notes: Option<String>,
@@ -278,14 +279,14 @@ impl InnovationGql {
     async fn grant(&self) -> Option<Grant> {
         self.0.grant.as_ref().map(|g| Grant {
             amount: g.amount.amount(),
-            awarded_on: g.awarded_on,
-            ends_on: g.ends_on,
+            awarded_on: g.awarded_on.into(),
+            ends_on: g.ends_on.map(Into::into),
         })
     }
     async fn testing(&self) -> Option<Testing> {
         self.0.testing.as_ref().map(|t| Testing {
-            start: t.period.start,
-            end: t.period.end,
+            start: t.period.start.into(),
+            end: t.period.end.into(),
             place: t.place.clone(),
             users_involved: t.users_involved,
             monitoring_notes: t.monitoring_notes.clone(),

@@ -2,13 +2,13 @@
 //! with their translation into the schema's types.
 
 use async_graphql::{Context, ID, InputObject};
-use chrono::NaiveDate;
 use innohub_schema::project::{ProjectFields, TargetInput};
 use rust_decimal::Decimal;
 
 use super::object::TargetMetricGql;
 use crate::graphql::ids::Kind;
 use crate::graphql::payload::{UserError, dangling, list_refs, one_ref};
+use crate::graphql::scalars::Date;
 use innohub_schema::error::FieldPath;
 use innohub_schema::organization::Organization;
 use innohub_schema::references::References;
@@ -34,8 +34,8 @@ pub struct ProjectFieldsInput {
     total_value: Option<Decimal>,
     /// EU co-financing in PLN; at most the total value.
     grant: Option<Decimal>,
-    start: Option<NaiveDate>,
-    end: Option<NaiveDate>,
+    start: Option<Date>,
+    end: Option<Date>,
     description: Option<String>,
     partners: Option<Vec<ID>>,
     targets: Option<Vec<TargetInputGql>>,
@@ -88,8 +88,8 @@ pub async fn domain_fields(
         implementer_id,
         total_value: input.total_value,
         grant: input.grant,
-        start: input.start,
-        end: input.end,
+        start: input.start.map(Into::into),
+        end: input.end.map(Into::into),
         description: input.description,
         partner_ids,
         targets: input.targets.map(|ts| {

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use chrono::NaiveDate;
 use innohub_schema::project::{Project, StatusCounts, Target};
 use rust_decimal::Decimal;
 
@@ -15,6 +14,7 @@ use crate::graphql::innovations::{InnovationFilterInput, InnovationGql, list_inn
 use crate::graphql::loaders::{LoadedProject, Loaders};
 use crate::graphql::organizations::{OrganizationGql, load_organization, load_organizations};
 use crate::graphql::relay::{self, Conn};
+use crate::graphql::scalars::Date;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(
@@ -60,8 +60,8 @@ impl TargetGql {
 
 #[derive(SimpleObject)]
 pub struct DateRange {
-    start: NaiveDate,
-    end: NaiveDate,
+    start: Date,
+    end: Date,
 }
 
 /// A project, with its innovations' status counts when they came with it from the loader.
@@ -122,8 +122,8 @@ impl ProjectGql {
     }
     async fn period(&self) -> Option<DateRange> {
         self.0.period.map(|p| DateRange {
-            start: p.start,
-            end: p.end,
+            start: p.start.into(),
+            end: p.end.into(),
         })
     }
     async fn description(&self) -> Option<&str> {
