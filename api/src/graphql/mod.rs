@@ -54,6 +54,8 @@ pub const MAX_BATCH: usize = 10;
 /// How many persisted queries each api process remembers.
 const PERSISTED_QUERIES: usize = 1_024;
 
+/// What clients read: the catalogue of innovations and projects, organizations and regions,
+/// events, thematic groups and agreements, dissemination materials, search and statistics.
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
@@ -69,6 +71,8 @@ pub struct Query(
     statistics::StatisticsQuery,
 );
 
+/// What clients change. A mutation answers with a payload: the changed object, and
+/// `userErrors` for what was wrong with its input.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     innovations::InnovationMutation,
@@ -82,6 +86,7 @@ pub struct Mutation(
     statistics::StatisticsMutation,
 );
 
+/// What clients follow live, over the WebSocket at `/graphql/ws`.
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(statistics::StatisticsSubscription);
 
@@ -104,7 +109,8 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     .extension(loaders::FreshLoaders)
 }
 
-/// The schema in SDL, as written to `schema/innohub.graphql`.
+/// The schema in SDL, as written to `schema/innohub.graphql`: with the `@specifiedBy` URLs of
+/// its scalars, as introspection shows them (async-graphql leaves them out by default).
 pub fn sdl() -> String {
     builder()
         .finish()
@@ -126,7 +132,8 @@ mod tests {
     }
 
     /// Clients see domain names; the `Gql` suffix that tells a GraphQL wrapper from its
-    /// domain type in Rust must not leak into the schema (give the type a `name`).
+    /// domain type in Rust must not leak into the schema (give the type a `name`), nor may
+    /// chrono's `NaiveDate` (days are the `Date` scalar of `scalars`).
     #[test]
     fn the_exported_sdl_carries_no_rust_names() {
         let sdl = super::sdl();

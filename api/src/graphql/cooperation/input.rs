@@ -10,42 +10,55 @@ use crate::graphql::common::patch;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::scalars::Date;
 
+/// Which thematic groups to list; a group must match every field given.
 #[derive(InputObject, Default)]
 pub struct ThematicGroupFilter {
     /// TERYT code of the voivodeship.
     pub region: Option<String>,
+    /// Groups working in this project.
     #[graphql(name = "project")]
     pub project_id: Option<ID>,
 }
 
+/// Which agreements to list; an agreement must match every field given.
 #[derive(InputObject, Default)]
 #[graphql(name = "CooperationAgreementFilter")]
 pub struct AgreementFilterInput {
+    /// Agreements of this project.
     #[graphql(name = "project")]
     pub project_id: Option<ID>,
     /// Agreements this organization is party to.
     #[graphql(name = "party")]
     pub party_id: Option<ID>,
+    /// Agreements in this status.
     pub status: Option<AgreementStatusGql>,
     /// TERYT code of the voivodeship.
     pub region: Option<String>,
 }
 
+/// A person in a thematic group.
 #[derive(InputObject)]
 #[graphql(name = "ThematicGroupMemberPersonInput")]
 pub struct MemberPersonInput {
+    /// The person's name.
     name: String,
+    /// The person's e-mail address; personal data, shown to staff only.
     email: Option<String>,
+    /// The person's phone number; personal data, shown to staff only.
     phone: Option<String>,
 }
 
 /// A member: an organization, a person, or a person representing an organization.
 #[derive(InputObject)]
 pub struct ThematicGroupMemberInput {
+    /// The organization that is a member, or that the person represents.
     #[graphql(name = "organization")]
     organization_id: Option<ID>,
+    /// The person who is a member; give the organization, the person, or both.
     person: Option<MemberPersonInput>,
+    /// The member's part in the group.
     role: MemberRoleGql,
+    /// The day it joined.
     joined_on: Option<Date>,
 }
 
@@ -68,20 +81,25 @@ impl ThematicGroupMemberInput {
 /// optional one.
 #[derive(InputObject, Default)]
 pub struct ThematicGroupFieldsInput {
+    /// The group's name; required on create.
     pub name: Option<String>,
-    /// The cooperation platform, e.g. "Regionalna Platforma Współpracy".
+    /// The cooperation platform, e.g. "Regionalna Platforma Współpracy"; required on create.
     pub platform: Option<String>,
-    /// The organization that convenes the group.
+    /// The organization that convenes the group; required on create.
     #[graphql(name = "convener")]
     pub convener_id: Option<ID>,
-    /// TERYT code of the voivodeship.
+    /// TERYT code of the voivodeship; required on create.
     pub region: Option<String>,
+    /// The day it was established; required on create.
     pub established_on: Option<Date>,
+    /// What the group is about; null clears it.
     pub description: MaybeUndefined<String>,
     /// The group's tasks, each a short text; replaces the list.
     pub tasks: Option<Vec<String>>,
+    /// The project it works in; null unlinks it.
     #[graphql(name = "project")]
     pub project_id: MaybeUndefined<ID>,
+    /// Whether everyone may see it; a new group is unpublished unless this says true.
     pub published: Option<bool>,
 }
 
@@ -101,6 +119,7 @@ impl ThematicGroupFieldsInput {
     }
 }
 
+/// A new thematic group.
 #[derive(InputObject)]
 pub struct CreateThematicGroupInput {
     #[graphql(flatten)]
@@ -109,23 +128,30 @@ pub struct CreateThematicGroupInput {
     pub members: Option<Vec<ThematicGroupMemberInput>>,
 }
 
+/// Changes to a thematic group: the fields given replace the stored ones, the others stay.
 #[derive(InputObject)]
 pub struct UpdateThematicGroupInput {
+    /// The group to change.
     pub id: ID,
     #[graphql(flatten)]
     pub fields: ThematicGroupFieldsInput,
 }
 
+/// A member to add to a thematic group.
 #[derive(InputObject)]
 pub struct AddThematicGroupMemberInput {
+    /// The group.
     pub group_id: ID,
     #[graphql(flatten)]
     pub member: ThematicGroupMemberInput,
 }
 
+/// A member to remove from a thematic group.
 #[derive(InputObject)]
 pub struct RemoveThematicGroupMemberInput {
+    /// The group.
     pub group_id: ID,
+    /// The member's `id` within the group.
     pub member_id: ID,
 }
 
@@ -134,10 +160,13 @@ pub struct RemoveThematicGroupMemberInput {
 #[derive(InputObject, Default)]
 #[graphql(name = "CooperationAgreementFieldsInput")]
 pub struct AgreementFieldsInput {
+    /// The agreement's title; required on create.
     pub title: Option<String>,
-    /// The organizations party to it: at least two, each once; replaces the list.
+    /// The organizations party to it: at least two, each once; replaces the list. Required on
+    /// create.
     #[graphql(name = "parties")]
     pub party_ids: Option<Vec<ID>>,
+    /// The project it belongs to; null unlinks it.
     #[graphql(name = "project")]
     pub project_id: MaybeUndefined<ID>,
     /// Required unless the agreement is a DRAFT, and absent for a draft.
@@ -145,15 +174,16 @@ pub struct AgreementFieldsInput {
     /// The event at which it was (or is to be) signed.
     #[graphql(name = "signingEvent")]
     pub signing_event_id: MaybeUndefined<ID>,
-    /// What the parties agree to cooperate on.
+    /// What the parties agree to cooperate on; required on create.
     pub scope: Option<String>,
     /// DRAFT when a new agreement does not say. An update may sign a draft, and terminate or
     /// expire a signed agreement.
     pub status: Option<AgreementStatusGql>,
     /// Not before the signing date; required for an EXPIRED agreement.
     pub valid_until: MaybeUndefined<Date>,
-    /// TERYT code of the voivodeship.
+    /// TERYT code of the voivodeship; required on create.
     pub region: Option<String>,
+    /// Whether everyone may see it; a new agreement is unpublished unless this says true.
     pub published: Option<bool>,
 }
 
@@ -177,6 +207,7 @@ impl AgreementFieldsInput {
     }
 }
 
+/// A new cooperation agreement.
 #[derive(InputObject)]
 #[graphql(name = "CreateCooperationAgreementInput")]
 pub struct CreateAgreementInput {
@@ -184,9 +215,11 @@ pub struct CreateAgreementInput {
     pub fields: AgreementFieldsInput,
 }
 
+/// Changes to an agreement: the fields given replace the stored ones, the others stay.
 #[derive(InputObject)]
 #[graphql(name = "UpdateCooperationAgreementInput")]
 pub struct UpdateAgreementInput {
+    /// The agreement to change.
     pub id: ID,
     #[graphql(flatten)]
     pub fields: AgreementFieldsInput,
