@@ -143,4 +143,33 @@ mod tests {
             .collect();
         assert!(leaked.is_empty(), "Rust type names in the SDL: {leaked:#?}");
     }
+
+    /// Clients that read the SDL learn what introspection tells: each scalar's specification.
+    #[tokio::test]
+    async fn the_exported_sdl_names_the_specifications_introspection_names() {
+        let answer = super::builder()
+            .finish()
+            .execute("{ __schema { types { name specifiedByURL } } }")
+            .await;
+        assert!(answer.errors.is_empty(), "{:?}", answer.errors);
+        let data = answer.data.into_json().expect("introspection answers JSON");
+        let specified: Vec<(String, String)> = data["__schema"]["types"]
+            .as_array()
+            .expect("a list of types")
+            .iter()
+            .filter_map(|t| {
+                Some((
+                    t["name"].as_str()?.to_owned(),
+                    t["specifiedByURL"].as_str()?.to_owned(),
+                ))
+            })
+            .collect();
+        let names: Vec<&str> = specified.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["Date", "DateTime"]);
+        let sdl = super::sdl();
+        for (name, url) in &specified {
+            let line = format!("scalar {name} @specifiedBy(url: \"{url}\")");
+            assert!(sdl.contains(&line), "the SDL lacks `{line}`");
+        }
+    }
 }
