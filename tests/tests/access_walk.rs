@@ -311,7 +311,7 @@ impl Schema {
             "Float" => json!(1.5),
             "Boolean" => json!(true),
             "Decimal" => json!("100.00"),
-            "NaiveDate" | "Date" => json!("2030-01-01"),
+            "Date" => json!("2030-01-01"),
             "DateTime" => json!("2030-01-01T10:00:00Z"),
             "ID" => ids.get(field).map_or_else(
                 || {

@@ -11,11 +11,16 @@ use super::ids::{self, Kind};
 use super::payload::{UserError, user_errors};
 use crate::error::{ApiError, OrInternal};
 
+/// What an API key may do. A caller without a key is anonymous and reads published content.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "innohub_schema::access::Role", name = "Role")]
 pub enum RoleGql {
+    /// Manages API keys, and does everything staff do.
     Admin,
+    /// Edits all content, and handles personal data and background jobs.
     Staff,
+    /// A partner region: reads published content and its own voivodeship's, and edits its own
+    /// voivodeship's.
     Partner,
 }
 
@@ -23,11 +28,17 @@ pub enum RoleGql {
 #[derive(SimpleObject)]
 #[graphql(name = "ApiKey")]
 pub struct ApiKeyGql {
+    /// Global id of the key, for `revokeApiKey`.
     id: ID,
+    /// Who or what the key is for.
     name: String,
+    /// What the key may do.
     role: RoleGql,
+    /// The voivodeship of a PARTNER key.
     region: Option<RegionGql>,
+    /// When it was created.
     created_at: DateTime<Utc>,
+    /// When it was revoked; null while it works.
     revoked_at: Option<DateTime<Utc>>,
 }
 
@@ -44,31 +55,41 @@ impl From<ApiKey> for ApiKeyGql {
     }
 }
 
+/// A new API key.
 #[derive(InputObject)]
 pub struct CreateApiKeyInput {
     /// Who or what the key is for, e.g. "ROPS Kraków – staff".
     name: String,
+    /// What the key may do.
     role: RoleGql,
     /// Required for PARTNER keys: the TERYT code of the partner's voivodeship.
     region: Option<String>,
 }
 
+/// The answer to creating an API key.
 #[derive(SimpleObject)]
 pub struct CreateApiKeyPayload {
+    /// The key as the hub remembers it; null when it was refused.
     api_key: Option<ApiKeyGql>,
     /// The key itself. Shown only here, once: store it now.
     secret: Option<String>,
+    /// What was wrong with the input; empty when the key was created.
     user_errors: Vec<UserError>,
 }
 
+/// The API key to revoke.
 #[derive(InputObject)]
 pub struct RevokeApiKeyInput {
+    /// The key's id.
     id: ID,
 }
 
+/// The answer to revoking an API key.
 #[derive(SimpleObject)]
 pub struct RevokeApiKeyPayload {
+    /// The key, now revoked.
     api_key: Option<ApiKeyGql>,
+    /// Always empty: a key that is not active answers NOT_FOUND.
     user_errors: Vec<UserError>,
 }
 
@@ -99,7 +120,7 @@ impl KeyMutation {
     async fn create_api_key(
         &self,
         ctx: &Context<'_>,
-        input: CreateApiKeyInput,
+        #[graphql(desc = "Whom the key is for, and what it may do.")] input: CreateApiKeyInput,
     ) -> async_graphql::Result<CreateApiKeyPayload> {
         auth::allow(ctx, Action::ManageKeys)?;
         let db = ctx.data::<Database>()?;
@@ -124,7 +145,7 @@ impl KeyMutation {
     async fn revoke_api_key(
         &self,
         ctx: &Context<'_>,
-        input: RevokeApiKeyInput,
+        #[graphql(desc = "The key to revoke.")] input: RevokeApiKeyInput,
     ) -> async_graphql::Result<RevokeApiKeyPayload> {
         auth::allow(ctx, Action::ManageKeys)?;
         let db = ctx.data::<Database>()?;

@@ -24,29 +24,39 @@ use innohub_schema::innovation::Innovation;
 use innohub_schema::project::Project;
 use innohub_schema::references::References;
 
+/// What kind of dissemination material it is.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(
     remote = "innohub_schema::material::MaterialKind",
     name = "MaterialKind"
 )]
 pub enum MaterialKindGql {
+    /// A handbook describing innovations ready to implement.
     Handbook,
+    /// A brochure.
     Brochure,
+    /// A report, e.g. from seminars or an evaluation.
     Report,
+    /// The documentation of a grant competition.
     CompetitionDocumentation,
+    /// A presentation, e.g. from a conference.
     Presentation,
+    /// Any other material.
     Other,
 }
 
 /// A material's file; download it from `url` (send your API key for unpublished material).
 #[derive(SimpleObject)]
 pub struct MaterialFile {
+    /// The file's name, e.g. "podrecznik.pdf".
     filename: String,
+    /// Its media type, e.g. "application/pdf".
     content_type: String,
-    /// Bytes.
+    /// Its size in bytes.
     size: i64,
     /// SHA-256 of the content, hex.
     sha256: String,
+    /// When it was uploaded.
     uploaded_at: DateTime<Utc>,
     /// Path of the download, relative to the api.
     url: String,
@@ -55,14 +65,19 @@ pub struct MaterialFile {
 #[derive(Clone)]
 pub struct MaterialGql(pub Arc<Material>);
 
+/// A dissemination material: a handbook, brochure, report or other document that spreads
+/// what innovations and projects achieved, with its file.
 #[Object(name = "Material")]
 impl MaterialGql {
+    /// Opaque global id; `node(id:)` finds the material by it.
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Material, self.0.id)
     }
+    /// What kind of material it is.
     async fn kind(&self) -> MaterialKindGql {
         self.0.kind.into()
     }
+    /// The material's title.
     async fn title(&self) -> &str {
         &self.0.title
     }
@@ -70,15 +85,19 @@ impl MaterialGql {
     async fn language(&self) -> &str {
         &self.0.language
     }
+    /// What the material contains.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
+    /// Whether everyone sees it; unpublished, only staff and partners of its region do.
     async fn published(&self) -> bool {
         self.0.published
     }
+    /// The voivodeship it belongs to.
     async fn region(&self) -> Option<RegionGql> {
         self.0.region.map(Into::into)
     }
+    /// Its file; null until one is uploaded.
     async fn file(&self) -> Option<MaterialFile> {
         let id = ids::encode(Kind::Material, self.0.id);
         self.0.file.as_ref().map(|f| MaterialFile {
@@ -109,6 +128,7 @@ impl MaterialGql {
     ) -> async_graphql::Result<Vec<super::events::EventGql>> {
         super::events::presenting(ctx, self.0.id).await
     }
+    /// The projects it belongs to (those visible to you).
     async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProjectGql>> {
         let mut out = Vec::new();
         for id in &self.0.project_ids {
@@ -118,17 +138,23 @@ impl MaterialGql {
         }
         Ok(out)
     }
+    /// When it last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
 }
 
+/// Which materials to list; a material must match every field given.
 #[derive(InputObject, Default)]
 #[graphql(name = "MaterialFilter")]
 pub struct MaterialFilterInput {
+    /// Materials of this kind.
     kind: Option<MaterialKindGql>,
+    /// Materials presenting this innovation.
     innovation: Option<ID>,
+    /// Materials of this project.
     project: Option<ID>,
+    /// Materials in this language, by ISO 639-1 code, e.g. "pl".
     language: Option<String>,
 }
 
@@ -136,34 +162,47 @@ pub struct MaterialFilterInput {
 /// uploaded with `PUT /materials/{id}/file`.
 #[derive(InputObject, Default)]
 pub struct MaterialFieldsInput {
+    /// What kind of material it is; required on create.
     kind: Option<MaterialKindGql>,
+    /// The material's title; required on create.
     title: Option<String>,
     /// ISO 639-1 code; "pl" when omitted.
     language: Option<String>,
+    /// What the material contains.
     description: Option<String>,
+    /// The innovations it presents; replaces the list.
     innovations: Option<Vec<ID>>,
+    /// The projects it belongs to; replaces the list.
     projects: Option<Vec<ID>>,
     /// TERYT code of the voivodeship.
     region: Option<String>,
+    /// Whether everyone may see it; a new material is unpublished unless this says true.
     published: Option<bool>,
 }
 
+/// A new dissemination material; its file is uploaded afterwards with
+/// `PUT /materials/{id}/file`.
 #[derive(InputObject)]
 pub struct CreateMaterialInput {
     #[graphql(flatten)]
     fields: MaterialFieldsInput,
 }
 
+/// Changes to a material: the fields given replace the stored ones, the others stay.
 #[derive(InputObject)]
 pub struct UpdateMaterialInput {
+    /// The material to change.
     id: ID,
     #[graphql(flatten)]
     fields: MaterialFieldsInput,
 }
 
+/// The answer to a change of a dissemination material.
 #[derive(SimpleObject)]
 pub struct MaterialPayload {
+    /// The material as it is now; null when the change was refused.
     material: Option<MaterialGql>,
+    /// What was wrong with the input; empty when the change was made.
     user_errors: Vec<UserError>,
 }
 
@@ -225,10 +264,22 @@ impl MaterialQuery {
     async fn materials(
         &self,
         ctx: &Context<'_>,
-        filter: Option<MaterialFilterInput>,
+        #[graphql(desc = "Which materials; all you may see when absent.")] filter: Option<
+            MaterialFilterInput,
+        >,
+        #[graphql(desc = "At most this many items (0 to 100, 20 by default), paging forwards.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page forwards from: an edge's `cursor`, or `pageInfo.endCursor`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items (0 to 100, 20 by default), paging backwards; not with `first` or `after`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page backwards from: an edge's `cursor`, or `pageInfo.startCursor`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<MaterialGql>> {
         let db = ctx.data::<Database>()?;
@@ -255,7 +306,13 @@ impl MaterialQuery {
         .await
     }
 
-    async fn material(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<MaterialGql> {
+    /// One dissemination material by its global id; NOT_FOUND when it does not exist or you
+    /// may not see it.
+    async fn material(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The material's global id.")] id: ID,
+    ) -> async_graphql::Result<MaterialGql> {
         let oid = ids::decode(&id, Kind::Material)?;
         visible_material(ctx, oid)
             .await?
@@ -282,7 +339,7 @@ impl MaterialMutation {
     async fn create_material(
         &self,
         ctx: &Context<'_>,
-        input: CreateMaterialInput,
+        #[graphql(desc = "The material to record.")] input: CreateMaterialInput,
     ) -> async_graphql::Result<MaterialPayload> {
         auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
@@ -303,10 +360,12 @@ impl MaterialMutation {
         Ok(MaterialPayload::done(m))
     }
 
+    /// Changes the fields given of a dissemination material (staff, or a partner for its own
+    /// region).
     async fn update_material(
         &self,
         ctx: &Context<'_>,
-        input: UpdateMaterialInput,
+        #[graphql(desc = "The material and the fields to change.")] input: UpdateMaterialInput,
     ) -> async_graphql::Result<MaterialPayload> {
         auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;

@@ -7,6 +7,7 @@
 pub mod auth;
 mod common;
 mod cooperation;
+mod descriptions;
 mod events;
 pub mod ids;
 mod innovations;
@@ -22,12 +23,14 @@ mod projects;
 pub mod read_only;
 mod relay;
 mod reminders;
+mod scalars;
 mod search;
 mod statistics;
 
 use async_graphql::extensions::apollo_persisted_queries::{
     ApolloPersistedQueries, LruCacheStorage,
 };
+use async_graphql::registry::SDLExportOptions;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 pub use events::Links;
@@ -52,6 +55,8 @@ pub const MAX_BATCH: usize = 10;
 /// How many persisted queries each api process remembers.
 const PERSISTED_QUERIES: usize = 1_024;
 
+/// What clients read: the catalogue of innovations and projects, organizations and regions,
+/// events, thematic groups and agreements, dissemination materials, search and statistics.
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
@@ -68,6 +73,8 @@ pub struct Query(
     reminders::ReminderQuery,
 );
 
+/// What clients change. A mutation answers with a payload: the changed object, and
+/// `userErrors` for what was wrong with its input.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     innovations::InnovationMutation,
@@ -82,6 +89,7 @@ pub struct Mutation(
     reminders::ReminderMutation,
 );
 
+/// What clients follow live, over the WebSocket at `/graphql/ws`.
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(statistics::StatisticsSubscription);
 
@@ -89,11 +97,11 @@ pub type HubSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema with its types and limits, ready for data.
 pub fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
-    Schema::build(
+    descriptions::describe(Schema::build(
         Query::default(),
         Mutation::default(),
         Subscription::default(),
-    )
+    ))
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
@@ -104,9 +112,12 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     .extension(loaders::FreshLoaders)
 }
 
-/// The schema in SDL, as written to `schema/innohub.graphql`.
+/// The schema in SDL, as written to `schema/innohub.graphql`: with the `@specifiedBy` URLs of
+/// its scalars, as introspection shows them (async-graphql leaves them out by default).
 pub fn sdl() -> String {
-    builder().finish().sdl()
+    builder()
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().include_specified_by())
 }
 
 #[cfg(test)]
@@ -124,11 +135,44 @@ mod tests {
     }
 
     /// Clients see domain names; the `Gql` suffix that tells a GraphQL wrapper from its
-    /// domain type in Rust must not leak into the schema (give the type a `name`).
+    /// domain type in Rust must not leak into the schema (give the type a `name`), nor may
+    /// chrono's `NaiveDate` (days are the `Date` scalar of `scalars`).
     #[test]
-    fn the_exported_sdl_carries_no_rust_suffixes() {
+    fn the_exported_sdl_carries_no_rust_names() {
         let sdl = super::sdl();
-        let leaked: Vec<&str> = sdl.lines().filter(|l| l.contains("Gql")).collect();
+        let leaked: Vec<&str> = sdl
+            .lines()
+            .filter(|l| l.contains("Gql") || l.contains("NaiveDate"))
+            .collect();
         assert!(leaked.is_empty(), "Rust type names in the SDL: {leaked:#?}");
+    }
+
+    /// Clients that read the SDL learn what introspection tells: each scalar's specification.
+    #[tokio::test]
+    async fn the_exported_sdl_names_the_specifications_introspection_names() {
+        let answer = super::builder()
+            .finish()
+            .execute("{ __schema { types { name specifiedByURL } } }")
+            .await;
+        assert!(answer.errors.is_empty(), "{:?}", answer.errors);
+        let data = answer.data.into_json().expect("introspection answers JSON");
+        let specified: Vec<(String, String)> = data["__schema"]["types"]
+            .as_array()
+            .expect("a list of types")
+            .iter()
+            .filter_map(|t| {
+                Some((
+                    t["name"].as_str()?.to_owned(),
+                    t["specifiedByURL"].as_str()?.to_owned(),
+                ))
+            })
+            .collect();
+        let names: Vec<&str> = specified.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["Date", "DateTime"]);
+        let sdl = super::sdl();
+        for (name, url) in &specified {
+            let line = format!("scalar {name} @specifiedBy(url: \"{url}\")");
+            assert!(sdl.contains(&line), "the SDL lacks `{line}`");
+        }
     }
 }

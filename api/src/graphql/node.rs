@@ -10,8 +10,9 @@ use super::materials::{MaterialGql, visible_material};
 use super::organizations::{OrganizationGql, load_organization};
 use super::projects::{ProjectGql, visible_project};
 
+/// An object with a global id, which `node(id:)` finds.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID"))]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id of the object."))]
 pub enum Node {
     Innovation(InnovationGql),
     Project(ProjectGql),
@@ -29,7 +30,11 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Any object by its global id; null when it does not exist or you may not see it.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id, from any object's `id`.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let (kind, oid) = ids::decode_any(&id)?;
         Ok(match kind {
             Kind::Innovation => visible_innovation(ctx, oid).await?.map(Node::Innovation),

@@ -13,45 +13,50 @@ use innohub_schema::region::REGIONS;
 use mongodb::Database;
 
 use super::auth;
-use super::common::{OrganizationKindGql, RegionGql, region_arg};
+use super::common::{ContactPointGql, OrganizationKindGql, RegionGql, region_arg};
 use super::ids::{self, Kind};
 use super::loaders::Loaders;
 use super::payload::{UserError, user_errors};
 use super::relay::{self, BY_NAME, Conn};
 use crate::error::OrInternal;
 
+/// A postal address.
 #[derive(SimpleObject, Clone)]
 #[graphql(name = "Address")]
 pub struct AddressGql {
+    /// Street and number, e.g. "ul. Piastowska 32".
     street: Option<String>,
+    /// Postal code, e.g. "30-070".
     postal_code: Option<String>,
+    /// Town or city.
     city: Option<String>,
-}
-
-#[derive(SimpleObject, Clone)]
-pub struct ContactPoint {
-    name: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
 }
 
 #[derive(Clone)]
 pub struct OrganizationGql(pub Arc<Organization>);
 
+/// An organization in the hub's directory: a regional centre, a welfare unit, a local
+/// government, an NGO or another body that runs projects, innovates, signs agreements or organises
+/// events. Everyone sees the directory.
 #[Object(name = "Organization")]
 impl OrganizationGql {
+    /// Opaque global id; `node(id:)` finds the organization by it.
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Organization, self.0.id)
     }
+    /// The organization's name, e.g. "Regionalny Ośrodek Polityki Społecznej w Krakowie".
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// What kind of body it is.
     async fn kind(&self) -> OrganizationKindGql {
         self.0.kind.into()
     }
+    /// The voivodeship it belongs to.
     async fn region(&self) -> Option<RegionGql> {
         self.0.region.map(Into::into)
     }
+    /// Its postal address; every part may be null.
     async fn address(&self) -> AddressGql {
         let a = &self.0.address;
         AddressGql {
@@ -60,13 +65,9 @@ impl OrganizationGql {
             city: a.city.clone(),
         }
     }
-    async fn contact(&self) -> ContactPoint {
-        let c = &self.0.contact;
-        ContactPoint {
-            name: c.name.clone(),
-            email: c.email.as_ref().map(|e| e.as_str().to_owned()),
-            phone: c.phone.clone(),
-        }
+    /// Whom to contact there.
+    async fn contact(&self) -> ContactPointGql {
+        ContactPointGql::from(&self.0.contact)
     }
 }
 
@@ -101,42 +102,60 @@ pub async fn load_organizations(
         .collect())
 }
 
+/// Which organizations to list; an organization must match every field given.
 #[derive(InputObject, Default)]
 pub struct OrganizationFilter {
+    /// Organizations of this voivodeship, by TERYT code, e.g. "12".
     region: Option<String>,
+    /// Organizations of this kind.
     kind: Option<OrganizationKindGql>,
 }
 
+/// A postal address; blank parts are left empty.
 #[derive(InputObject)]
 pub struct AddressInput {
+    /// Street and number, e.g. "ul. Piastowska 32".
     street: Option<String>,
+    /// Postal code, e.g. "30-070".
     postal_code: Option<String>,
+    /// Town or city.
     city: Option<String>,
 }
 
+/// A new organization.
 #[derive(InputObject)]
 pub struct CreateOrganizationInput {
+    /// The organization's name.
     name: String,
+    /// What kind of body it is.
     kind: OrganizationKindGql,
     /// TERYT code of the voivodeship, e.g. "12".
     region: Option<String>,
+    /// Its postal address.
     address: Option<AddressInput>,
+    /// The person or office to contact.
     contact_name: Option<String>,
+    /// The contact's e-mail address.
     contact_email: Option<String>,
+    /// The contact's phone number, e.g. "12 422 06 36 wew. 34".
     contact_phone: Option<String>,
 }
 
 /// All fields of an organization; they replace the stored ones.
 #[derive(InputObject)]
 pub struct UpdateOrganizationInput {
+    /// The organization to change.
     id: ID,
     #[graphql(flatten)]
     fields: CreateOrganizationInput,
 }
 
+/// The answer to a change of an organization.
 #[derive(SimpleObject)]
 pub struct OrganizationPayload {
+    /// The organization as it is now; null when the change was refused.
     organization: Option<OrganizationGql>,
+    /// What was wrong with the input; empty when the change was made.
     user_errors: Vec<UserError>,
 }
 
@@ -160,10 +179,22 @@ impl OrganizationQuery {
     async fn organizations(
         &self,
         ctx: &Context<'_>,
-        filter: Option<OrganizationFilter>,
+        #[graphql(desc = "Which organizations; all of them when absent.")] filter: Option<
+            OrganizationFilter,
+        >,
+        #[graphql(desc = "At most this many items (0 to 100, 20 by default), paging forwards.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page forwards from: an edge's `cursor`, or `pageInfo.endCursor`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items (0 to 100, 20 by default), paging backwards; not with `first` or `after`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page backwards from: an edge's `cursor`, or `pageInfo.startCursor`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<OrganizationGql>> {
         let db = ctx.data::<Database>()?;
@@ -212,7 +243,7 @@ impl OrganizationMutation {
     async fn create_organization(
         &self,
         ctx: &Context<'_>,
-        input: CreateOrganizationInput,
+        #[graphql(desc = "The organization to record.")] input: CreateOrganizationInput,
     ) -> async_graphql::Result<OrganizationPayload> {
         let db = ctx.data::<Database>()?;
         auth::allow(ctx, Action::Write)?;
@@ -237,7 +268,7 @@ impl OrganizationMutation {
     async fn update_organization(
         &self,
         ctx: &Context<'_>,
-        input: UpdateOrganizationInput,
+        #[graphql(desc = "The organization and all its fields.")] input: UpdateOrganizationInput,
     ) -> async_graphql::Result<OrganizationPayload> {
         let db = ctx.data::<Database>()?;
         auth::allow(ctx, Action::Write)?;

@@ -13,6 +13,7 @@ use super::auth;
 use super::ids::{self, Kind};
 use crate::error::{ApiError, OrInternal};
 
+/// What kind of problem a `userErrors` entry reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 pub enum UserErrorCode {
     /// The value is malformed or out of range.
@@ -31,12 +32,15 @@ pub enum UserErrorCode {
     RegistrationClosed,
 }
 
+/// A problem with a mutation's input, to show next to the field at fault; nothing was changed.
 #[derive(Debug, Clone, PartialEq, Eq, SimpleObject)]
 pub struct UserError {
     /// Path to the input field at fault, e.g. `["input", "grant", "amount"]`; empty when the
     /// problem is with the input as a whole.
     pub field: Vec<String>,
+    /// What is wrong, in words for people.
     pub message: String,
+    /// What kind of problem it is, for programs.
     pub code: UserErrorCode,
 }
 

@@ -29,7 +29,7 @@ impl PersonalDataQuery {
     async fn export_registrant_data(
         &self,
         ctx: &Context<'_>,
-        email: String,
+        #[graphql(desc = "The person's e-mail address; case does not matter.")] email: String,
     ) -> async_graphql::Result<RegistrantData> {
         auth::allow(ctx, Action::HandlePersonalData)?;
         let db = ctx.data::<Database>()?;
@@ -75,29 +75,40 @@ impl PersonalDataQuery {
     }
 }
 
+/// One registration of the person, with its event's title.
 #[derive(SimpleObject)]
 pub struct ExportedRegistration {
+    /// The title of the event registered for; null when the event no longer exists.
     event_title: Option<String>,
+    /// The registration, with its personal data and consent.
     registration: RegistrationGql,
 }
 
+/// A thematic group's member entry that names the person.
 #[derive(SimpleObject)]
 pub struct GroupMembership {
+    /// The group's global id.
     thematic_group_id: ID,
+    /// The name the entry records for the person.
     name: Option<String>,
+    /// The member's part in the group.
     role: MemberRoleGql,
 }
 
 /// Everything the hub holds about one person, for a data-subject access request.
 #[derive(SimpleObject)]
 pub struct RegistrantData {
+    /// The address asked about, in lower case.
     email: String,
+    /// The person's registrations, with their consent.
     registrations: Vec<ExportedRegistration>,
     /// Events whose contact point is this person.
     event_contacts: Vec<EventGql>,
     /// Organizations whose contact point is this person.
     organization_contacts: Vec<OrganizationGql>,
+    /// Thematic groups that list the person as a member.
     thematic_group_memberships: Vec<GroupMembership>,
+    /// Past erasures of this address.
     erasures: Vec<ErasureGql>,
 }
 
@@ -106,10 +117,15 @@ pub struct RegistrantData {
 #[derive(SimpleObject)]
 #[graphql(name = "Erasure")]
 pub struct ErasureGql {
+    /// When it was made.
     at: DateTime<Utc>,
+    /// Who asked for it: the name of the API key used.
     requested_by: String,
+    /// How many registrations were anonymised.
     registrations: i32,
+    /// How many contact points, of events and organizations, were cleared.
     contacts: i32,
+    /// How many thematic-group members were anonymised.
     thematic_group_members: i32,
 }
 
@@ -125,14 +141,19 @@ impl From<personal_data::Erasure> for ErasureGql {
     }
 }
 
+/// The person whose data to erase.
 #[derive(InputObject)]
 pub struct EraseRegistrantDataInput {
+    /// Their e-mail address; case does not matter.
     email: String,
 }
 
+/// The answer to an erasure.
 #[derive(SimpleObject)]
 pub struct EraseRegistrantDataPayload {
+    /// The record of the erasure; null when the input was refused.
     erasure: Option<ErasureGql>,
+    /// What was wrong with the input; empty when the data was erased.
     user_errors: Vec<UserError>,
 }
 
@@ -148,7 +169,7 @@ impl PersonalDataMutation {
     async fn erase_registrant_data(
         &self,
         ctx: &Context<'_>,
-        input: EraseRegistrantDataInput,
+        #[graphql(desc = "The person's e-mail address.")] input: EraseRegistrantDataInput,
     ) -> async_graphql::Result<EraseRegistrantDataPayload> {
         auth::allow(ctx, Action::HandlePersonalData)?;
         let db = ctx.data::<Database>()?;

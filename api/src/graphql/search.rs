@@ -30,14 +30,20 @@ use crate::error::{ApiError, OrInternal};
 /// Longest query accepted; longer text is not a search.
 const MAX_QUERY_CHARS: usize = 500;
 
+/// What a search may find.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum SearchKind {
+    /// Innovations.
     Innovation,
+    /// EU-funded projects.
     Project,
+    /// Dissemination materials.
     Material,
+    /// Events.
     Event,
 }
 
+/// Something a search found: an innovation, a project, a dissemination material or an event.
 #[derive(Union)]
 pub enum SearchResult {
     Innovation(InnovationGql),
@@ -60,6 +66,7 @@ pub struct SearchHitFields {
 /// How many results in all.
 #[derive(SimpleObject)]
 pub struct SearchTotal {
+    /// How many results match, across all pages; only what you may open counts.
     total_count: i64,
 }
 
@@ -133,9 +140,14 @@ impl SearchQueryRoot {
     async fn search(
         &self,
         ctx: &Context<'_>,
-        query: String,
-        kinds: Option<Vec<SearchKind>>,
-        first: Option<i32>,
+        #[graphql(desc = "The words to search for, at most 500 characters.")] query: String,
+        #[graphql(desc = "What to search; everything when absent.")] kinds: Option<Vec<SearchKind>>,
+        #[graphql(desc = "At most this many results (0 to 100, 20 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "The cursor to continue from: an edge's `cursor`, or `pageInfo.endCursor`."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<SearchConnection> {
         let index = ctx.data::<SearchIndex>()?;

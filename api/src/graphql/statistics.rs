@@ -14,9 +14,9 @@ use super::auth;
 use super::payload::UserError;
 use crate::error::OrInternal;
 
-/// Counts of what the hub holds, computed by the worker.
 pub struct Statistics(statistics::Statistics);
 
+/// Counts of what the hub holds, computed by the worker.
 #[Object]
 impl Statistics {
     /// When the worker computed these figures.
@@ -27,9 +27,11 @@ impl Statistics {
     async fn job_run_id(&self) -> Option<ID> {
         self.0.job_run_id.clone().map(ID)
     }
+    /// How many innovations, published or not.
     async fn innovations(&self) -> i64 {
         self.0.innovations
     }
+    /// How many innovations have each lifecycle status.
     async fn innovations_by_status(&self) -> Vec<StatusCount> {
         self.0
             .innovations_by_status
@@ -40,48 +42,63 @@ impl Statistics {
             })
             .collect()
     }
+    /// How many projects, published or not.
     async fn projects(&self) -> i64 {
         self.0.projects
     }
+    /// How many organizations.
     async fn organizations(&self) -> i64 {
         self.0.organizations
     }
+    /// How many dissemination materials, published or not.
     async fn materials(&self) -> i64 {
         self.0.materials
     }
+    /// How many events, drafts included.
     async fn events(&self) -> i64 {
         self.0.events
     }
 }
 
+/// How many innovations have one lifecycle status.
 #[derive(SimpleObject)]
 pub struct StatusCount {
+    /// The status, as an `InnovationStatus` name, e.g. "TESTING".
     status: String,
+    /// How many innovations have it.
     count: i64,
 }
 
+/// Where a background job stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
 #[graphql(name = "JobStatus")]
 pub enum JobStatusGql {
+    /// Waiting for the worker.
     Queued,
+    /// Being done by the worker.
     Running,
+    /// Done.
     Done,
+    /// Its last attempt failed; it is tried again while attempts remain.
     Failed,
 }
 
-/// A background job the hub recorded and handed to the worker.
 pub struct Job(JobRun);
 
+/// A background job the hub recorded and handed to the worker.
 #[Object]
 impl Job {
+    /// The job's id.
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
+    /// What the job does, e.g. "REFRESH_STATISTICS".
     async fn kind(&self) -> &'static str {
         match self.0.kind {
             JobKind::RefreshStatistics => "REFRESH_STATISTICS",
         }
     }
+    /// Where it stands.
     async fn status(&self) -> JobStatusGql {
         match self.0.status {
             RunStatus::Queued => JobStatusGql::Queued,
@@ -90,12 +107,15 @@ impl Job {
             RunStatus::Failed => JobStatusGql::Failed,
         }
     }
+    /// When it was last queued.
     async fn enqueued_at(&self) -> DateTime<Utc> {
         self.0.enqueued_at
     }
+    /// When it was done; null until then.
     async fn finished_at(&self) -> Option<DateTime<Utc>> {
         self.0.finished_at
     }
+    /// How many times the worker has started it.
     async fn attempts(&self) -> i32 {
         self.0.attempts
     }
@@ -113,7 +133,11 @@ impl StatisticsQuery {
     }
 
     /// A background job by id: staff and admins see every job, a key the jobs it asked for.
-    async fn job(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Job> {
+    async fn job(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The job's id, as `refreshStatistics` answered it.")] id: ID,
+    ) -> async_graphql::Result<Job> {
         let db = ctx.data::<Database>()?;
         // NOT_FOUND, not FORBIDDEN, for someone else's job: whether an id exists is not
         // theirs to learn.
@@ -122,10 +146,12 @@ impl StatisticsQuery {
     }
 }
 
+/// The answer to a request for fresh statistics.
 #[derive(SimpleObject)]
 pub struct RefreshStatisticsPayload {
     /// The recorded job; poll `job(id:)` or subscribe to `statisticsUpdated` to see it done.
     job: Option<Job>,
+    /// Always empty.
     user_errors: Vec<UserError>,
 }
 

@@ -2,51 +2,64 @@
 //! each, and the inputs of each mutation, with their translation into the schema's types.
 
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use chrono::NaiveDate;
 use innohub_schema::cooperation::{AgreementFields, GroupFields, MemberFields, PersonFields};
 
 use super::object::{AgreementStatusGql, MemberRoleGql};
 use crate::error::ApiError;
 use crate::graphql::common::patch;
 use crate::graphql::ids::{self, Kind};
+use crate::graphql::scalars::Date;
 
+/// Which thematic groups to list; a group must match every field given.
 #[derive(InputObject, Default)]
 pub struct ThematicGroupFilter {
     /// TERYT code of the voivodeship.
     pub region: Option<String>,
+    /// Groups working in this project.
     #[graphql(name = "project")]
     pub project_id: Option<ID>,
 }
 
+/// Which agreements to list; an agreement must match every field given.
 #[derive(InputObject, Default)]
 #[graphql(name = "CooperationAgreementFilter")]
 pub struct AgreementFilterInput {
+    /// Agreements of this project.
     #[graphql(name = "project")]
     pub project_id: Option<ID>,
     /// Agreements this organization is party to.
     #[graphql(name = "party")]
     pub party_id: Option<ID>,
+    /// Agreements in this status.
     pub status: Option<AgreementStatusGql>,
     /// TERYT code of the voivodeship.
     pub region: Option<String>,
 }
 
+/// A person in a thematic group.
 #[derive(InputObject)]
 #[graphql(name = "ThematicGroupMemberPersonInput")]
 pub struct MemberPersonInput {
+    /// The person's name.
     name: String,
+    /// The person's e-mail address; personal data, shown to staff only.
     email: Option<String>,
+    /// The person's phone number; personal data, shown to staff only.
     phone: Option<String>,
 }
 
 /// A member: an organization, a person, or a person representing an organization.
 #[derive(InputObject)]
 pub struct ThematicGroupMemberInput {
+    /// The organization that is a member, or that the person represents.
     #[graphql(name = "organization")]
     organization_id: Option<ID>,
+    /// The person who is a member; give the organization, the person, or both.
     person: Option<MemberPersonInput>,
+    /// The member's part in the group.
     role: MemberRoleGql,
-    joined_on: Option<NaiveDate>,
+    /// The day it joined.
+    joined_on: Option<Date>,
 }
 
 impl ThematicGroupMemberInput {
@@ -59,7 +72,7 @@ impl ThematicGroupMemberInput {
                 phone: p.phone,
             }),
             role: self.role.into(),
-            joined_on: self.joined_on,
+            joined_on: self.joined_on.map(Into::into),
         })
     }
 }
@@ -68,20 +81,25 @@ impl ThematicGroupMemberInput {
 /// optional one.
 #[derive(InputObject, Default)]
 pub struct ThematicGroupFieldsInput {
+    /// The group's name; required on create.
     pub name: Option<String>,
-    /// The cooperation platform, e.g. "Regionalna Platforma Współpracy".
+    /// The cooperation platform, e.g. "Regionalna Platforma Współpracy"; required on create.
     pub platform: Option<String>,
-    /// The organization that convenes the group.
+    /// The organization that convenes the group; required on create.
     #[graphql(name = "convener")]
     pub convener_id: Option<ID>,
-    /// TERYT code of the voivodeship.
+    /// TERYT code of the voivodeship; required on create.
     pub region: Option<String>,
-    pub established_on: Option<NaiveDate>,
+    /// The day it was established; required on create.
+    pub established_on: Option<Date>,
+    /// What the group is about; null clears it.
     pub description: MaybeUndefined<String>,
     /// The group's tasks, each a short text; replaces the list.
     pub tasks: Option<Vec<String>>,
+    /// The project it works in; null unlinks it.
     #[graphql(name = "project")]
     pub project_id: MaybeUndefined<ID>,
+    /// Whether everyone may see it; a new group is unpublished unless this says true.
     pub published: Option<bool>,
 }
 
@@ -92,7 +110,7 @@ impl ThematicGroupFieldsInput {
             platform: self.platform,
             convener_id: ids::decode_opt(self.convener_id.as_ref(), Kind::Organization)?,
             region: self.region,
-            established_on: self.established_on,
+            established_on: self.established_on.map(Into::into),
             description: patch(self.description, Ok)?,
             tasks: self.tasks,
             project_id: patch(self.project_id, |id| ids::decode(&id, Kind::Project))?,
@@ -101,6 +119,7 @@ impl ThematicGroupFieldsInput {
     }
 }
 
+/// A new thematic group.
 #[derive(InputObject)]
 pub struct CreateThematicGroupInput {
     #[graphql(flatten)]
@@ -109,23 +128,30 @@ pub struct CreateThematicGroupInput {
     pub members: Option<Vec<ThematicGroupMemberInput>>,
 }
 
+/// Changes to a thematic group: the fields given replace the stored ones, the others stay.
 #[derive(InputObject)]
 pub struct UpdateThematicGroupInput {
+    /// The group to change.
     pub id: ID,
     #[graphql(flatten)]
     pub fields: ThematicGroupFieldsInput,
 }
 
+/// A member to add to a thematic group.
 #[derive(InputObject)]
 pub struct AddThematicGroupMemberInput {
+    /// The group.
     pub group_id: ID,
     #[graphql(flatten)]
     pub member: ThematicGroupMemberInput,
 }
 
+/// A member to remove from a thematic group.
 #[derive(InputObject)]
 pub struct RemoveThematicGroupMemberInput {
+    /// The group.
     pub group_id: ID,
+    /// The member's `id` within the group.
     pub member_id: ID,
 }
 
@@ -134,26 +160,30 @@ pub struct RemoveThematicGroupMemberInput {
 #[derive(InputObject, Default)]
 #[graphql(name = "CooperationAgreementFieldsInput")]
 pub struct AgreementFieldsInput {
+    /// The agreement's title; required on create.
     pub title: Option<String>,
-    /// The organizations party to it: at least two, each once; replaces the list.
+    /// The organizations party to it: at least two, each once; replaces the list. Required on
+    /// create.
     #[graphql(name = "parties")]
     pub party_ids: Option<Vec<ID>>,
+    /// The project it belongs to; null unlinks it.
     #[graphql(name = "project")]
     pub project_id: MaybeUndefined<ID>,
     /// Required unless the agreement is a DRAFT, and absent for a draft.
-    pub signed_on: MaybeUndefined<NaiveDate>,
+    pub signed_on: MaybeUndefined<Date>,
     /// The event at which it was (or is to be) signed.
     #[graphql(name = "signingEvent")]
     pub signing_event_id: MaybeUndefined<ID>,
-    /// What the parties agree to cooperate on.
+    /// What the parties agree to cooperate on; required on create.
     pub scope: Option<String>,
     /// DRAFT when a new agreement does not say. An update may sign a draft, and terminate or
     /// expire a signed agreement.
     pub status: Option<AgreementStatusGql>,
     /// Not before the signing date; required for an EXPIRED agreement.
-    pub valid_until: MaybeUndefined<NaiveDate>,
-    /// TERYT code of the voivodeship.
+    pub valid_until: MaybeUndefined<Date>,
+    /// TERYT code of the voivodeship; required on create.
     pub region: Option<String>,
+    /// Whether everyone may see it; a new agreement is unpublished unless this says true.
     pub published: Option<bool>,
 }
 
@@ -166,17 +196,18 @@ impl AgreementFieldsInput {
                 .map(|l| ids::decode_list(&l, Kind::Organization))
                 .transpose()?,
             project_id: patch(self.project_id, |id| ids::decode(&id, Kind::Project))?,
-            signed_on: patch(self.signed_on, Ok)?,
+            signed_on: patch(self.signed_on, |d| Ok(d.into()))?,
             signing_event_id: patch(self.signing_event_id, |id| ids::decode(&id, Kind::Event))?,
             scope: self.scope,
             status: self.status.map(Into::into),
-            valid_until: patch(self.valid_until, Ok)?,
+            valid_until: patch(self.valid_until, |d| Ok(d.into()))?,
             region: self.region,
             published: self.published,
         })
     }
 }
 
+/// A new cooperation agreement.
 #[derive(InputObject)]
 #[graphql(name = "CreateCooperationAgreementInput")]
 pub struct CreateAgreementInput {
@@ -184,9 +215,11 @@ pub struct CreateAgreementInput {
     pub fields: AgreementFieldsInput,
 }
 
+/// Changes to an agreement: the fields given replace the stored ones, the others stay.
 #[derive(InputObject)]
 #[graphql(name = "UpdateCooperationAgreementInput")]
 pub struct UpdateAgreementInput {
+    /// The agreement to change.
     pub id: ID,
     #[graphql(flatten)]
     pub fields: AgreementFieldsInput,

@@ -25,9 +25,12 @@ use crate::graphql::auth;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::payload::{UserError, user_errors};
 
+/// The answer to a change of a thematic group.
 #[derive(SimpleObject)]
 pub struct ThematicGroupPayload {
+    /// The group as it is now; null when the change was refused.
     thematic_group: Option<ThematicGroupGql>,
+    /// What was wrong with the input; empty when the change was made.
     user_errors: Vec<UserError>,
 }
 
@@ -47,18 +50,24 @@ impl ThematicGroupPayload {
     }
 }
 
+/// The answer to adding a member to a thematic group.
 #[derive(SimpleObject)]
 pub struct AddThematicGroupMemberPayload {
+    /// The group with its new member; null when the member was refused.
     thematic_group: Option<ThematicGroupGql>,
     /// The new member.
     member: Option<MemberGql>,
+    /// What was wrong with the input; empty when the member was added.
     user_errors: Vec<UserError>,
 }
 
+/// The answer to a change of a cooperation agreement.
 #[derive(SimpleObject)]
 #[graphql(name = "CooperationAgreementPayload")]
 pub struct AgreementPayload {
+    /// The agreement as it is now; null when the change was refused.
     agreement: Option<AgreementGql>,
+    /// What was wrong with the input; empty when the change was made.
     user_errors: Vec<UserError>,
 }
 
@@ -122,6 +131,7 @@ impl CooperationMutation {
     async fn create_thematic_group(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The group to record, with its first members.")]
         input: CreateThematicGroupInput,
     ) -> async_graphql::Result<ThematicGroupPayload> {
         auth::allow(ctx, Action::Write)?;
@@ -155,7 +165,7 @@ impl CooperationMutation {
     async fn update_thematic_group(
         &self,
         ctx: &Context<'_>,
-        input: UpdateThematicGroupInput,
+        #[graphql(desc = "The group and the fields to change.")] input: UpdateThematicGroupInput,
     ) -> async_graphql::Result<ThematicGroupPayload> {
         auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
@@ -186,7 +196,7 @@ impl CooperationMutation {
     async fn add_thematic_group_member(
         &self,
         ctx: &Context<'_>,
-        input: AddThematicGroupMemberInput,
+        #[graphql(desc = "The group and the new member.")] input: AddThematicGroupMemberInput,
     ) -> async_graphql::Result<AddThematicGroupMemberPayload> {
         auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
@@ -221,6 +231,7 @@ impl CooperationMutation {
     async fn remove_thematic_group_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The group and the member to remove.")]
         input: RemoveThematicGroupMemberInput,
     ) -> async_graphql::Result<ThematicGroupPayload> {
         auth::allow(ctx, Action::Write)?;
@@ -248,7 +259,7 @@ impl CooperationMutation {
     async fn create_agreement(
         &self,
         ctx: &Context<'_>,
-        input: CreateAgreementInput,
+        #[graphql(desc = "The agreement to record.")] input: CreateAgreementInput,
     ) -> async_graphql::Result<AgreementPayload> {
         auth::allow(ctx, Action::Write)?;
         require_editor_of(ctx, input.fields.region.as_deref())?;
@@ -271,7 +282,7 @@ impl CooperationMutation {
     async fn update_agreement(
         &self,
         ctx: &Context<'_>,
-        input: UpdateAgreementInput,
+        #[graphql(desc = "The agreement and the fields to change.")] input: UpdateAgreementInput,
     ) -> async_graphql::Result<AgreementPayload> {
         auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;

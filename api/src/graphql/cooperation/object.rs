@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use innohub_schema::cooperation::{CooperationAgreement, Member, Person, ThematicGroup};
 use innohub_schema::event::store::EventFilter;
 
@@ -14,7 +14,9 @@ use crate::graphql::ids::{self, Kind};
 use crate::graphql::organizations::{OrganizationGql, load_organization, load_organizations};
 use crate::graphql::projects::{ProjectGql, visible_project};
 use crate::graphql::relay::{self, Conn};
+use crate::graphql::scalars::Date;
 
+/// A member's part in a thematic group.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(
     remote = "innohub_schema::cooperation::MemberRole",
@@ -25,6 +27,7 @@ pub enum MemberRoleGql {
     Chair,
     /// Organises the group's work and meetings.
     Coordinator,
+    /// Takes part in the group's work.
     Member,
     /// Advises the group with specialist knowledge.
     Expert,
@@ -32,6 +35,7 @@ pub enum MemberRoleGql {
     Observer,
 }
 
+/// Where a cooperation agreement stands: DRAFT → SIGNED → TERMINATED or EXPIRED.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(
     remote = "innohub_schema::cooperation::AgreementStatus",
@@ -48,16 +52,18 @@ pub enum AgreementStatusGql {
     Expired,
 }
 
-/// A thematic group of a regional cooperation platform, e.g. ROPS Kraków's "Grupa tematyczna
-/// ds. innowacji społecznych" of the Regionalna Platforma Współpracy.
 #[derive(Clone)]
 pub struct ThematicGroupGql(pub Arc<ThematicGroup>);
 
+/// A thematic group of a regional cooperation platform, e.g. ROPS Kraków's "Grupa tematyczna
+/// ds. innowacji społecznych" of the Regionalna Platforma Współpracy.
 #[Object(name = "ThematicGroup")]
 impl ThematicGroupGql {
+    /// Opaque global id; `node(id:)` finds the group by it.
     pub async fn id(&self) -> ID {
         ids::encode(Kind::ThematicGroup, self.0.id)
     }
+    /// The group's name, e.g. "Grupa tematyczna ds. innowacji społecznych".
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -69,12 +75,15 @@ impl ThematicGroupGql {
     async fn convener(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganizationGql>> {
         load_organization(ctx, self.0.convener_id).await
     }
+    /// The voivodeship it works in.
     async fn region(&self) -> RegionGql {
         self.0.region.into()
     }
-    async fn established_on(&self) -> NaiveDate {
-        self.0.established_on
+    /// The day it was established.
+    async fn established_on(&self) -> Date {
+        self.0.established_on.into()
     }
+    /// What the group is about.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -89,15 +98,19 @@ impl ThematicGroupGql {
             None => Ok(None),
         }
     }
+    /// Its members: organizations, people, and people representing an organization.
     async fn members(&self) -> Vec<MemberGql> {
         self.0.members.iter().cloned().map(MemberGql).collect()
     }
+    /// Whether everyone sees it; unpublished, only staff and partners of its region do.
     async fn published(&self) -> bool {
         self.0.published
     }
+    /// When it was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When it last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -105,9 +118,19 @@ impl ThematicGroupGql {
     async fn meetings(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "At most this many items (0 to 100, 20 by default), paging forwards.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page forwards from: an edge's `cursor`, or `pageInfo.endCursor`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items (0 to 100, 20 by default), paging backwards; not with `first` or `after`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page backwards from: an edge's `cursor`, or `pageInfo.startCursor`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<events::EventGql>> {
         let filter = EventFilter {
@@ -119,22 +142,25 @@ impl ThematicGroupGql {
     }
 }
 
-/// A member of a thematic group: an organization, a person, or a person representing an
-/// organization.
 pub struct MemberGql(pub Member);
 
+/// A member of a thematic group: an organization, a person, or a person representing an
+/// organization.
 #[Object(name = "ThematicGroupMember")]
 impl MemberGql {
     /// Identifies the member within its group, e.g. for `removeThematicGroupMember`.
     async fn id(&self) -> ID {
         ID(self.0.id.to_hex())
     }
+    /// The member's part in the group.
     async fn role(&self) -> MemberRoleGql {
         self.0.role.into()
     }
-    async fn joined_on(&self) -> Option<NaiveDate> {
-        self.0.joined_on
+    /// The day it joined, if recorded.
+    async fn joined_on(&self) -> Option<Date> {
+        self.0.joined_on.map(Into::into)
     }
+    /// The organization that is a member, or that the person represents.
     async fn organization(
         &self,
         ctx: &Context<'_>,
@@ -144,16 +170,18 @@ impl MemberGql {
             None => Ok(None),
         }
     }
+    /// The person who is a member, on their own or for the organization.
     async fn person(&self) -> Option<MemberPersonGql> {
         self.0.person.clone().map(MemberPersonGql)
     }
 }
 
-/// A person in a thematic group. The e-mail and phone are personal data, shown to staff only.
 pub struct MemberPersonGql(Person);
 
+/// A person in a thematic group. The e-mail and phone are personal data, shown to staff only.
 #[Object(name = "ThematicGroupMemberPerson")]
 impl MemberPersonGql {
+    /// The person's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -171,16 +199,18 @@ impl MemberPersonGql {
     }
 }
 
-/// A cooperation agreement (porozumienie o współpracy) between organizations, e.g. those signed
-/// in the KOOPERACJE 3D project on 1 October 2018.
 #[derive(Clone)]
 pub struct AgreementGql(pub Arc<CooperationAgreement>);
 
+/// A cooperation agreement (porozumienie o współpracy) between organizations, e.g. those signed
+/// in the KOOPERACJE 3D project on 1 October 2018.
 #[Object(name = "CooperationAgreement")]
 impl AgreementGql {
+    /// Opaque global id; `node(id:)` finds the agreement by it.
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Agreement, self.0.id)
     }
+    /// The agreement's title.
     async fn title(&self) -> &str {
         &self.0.title
     }
@@ -195,12 +225,13 @@ impl AgreementGql {
             None => Ok(None),
         }
     }
+    /// Where it stands.
     async fn status(&self) -> AgreementStatusGql {
         self.0.status.into()
     }
     /// When it was signed; null for a draft.
-    async fn signed_on(&self) -> Option<NaiveDate> {
-        self.0.signed_on
+    async fn signed_on(&self) -> Option<Date> {
+        self.0.signed_on.map(Into::into)
     }
     /// The event at which it was (or is to be) signed.
     async fn signing_event(
@@ -216,18 +247,23 @@ impl AgreementGql {
     async fn scope(&self) -> &str {
         &self.0.scope
     }
-    async fn valid_until(&self) -> Option<NaiveDate> {
-        self.0.valid_until
+    /// The day its validity ends, if it has an end.
+    async fn valid_until(&self) -> Option<Date> {
+        self.0.valid_until.map(Into::into)
     }
+    /// The voivodeship it belongs to.
     async fn region(&self) -> RegionGql {
         self.0.region.into()
     }
+    /// Whether everyone sees it; unpublished, only staff and partners of its region do.
     async fn published(&self) -> bool {
         self.0.published
     }
+    /// When it was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When it last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

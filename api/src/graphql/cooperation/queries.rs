@@ -29,10 +29,22 @@ impl CooperationQuery {
     async fn thematic_groups(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ThematicGroupFilter>,
+        #[graphql(desc = "Which groups; all you may see when absent.")] filter: Option<
+            ThematicGroupFilter,
+        >,
+        #[graphql(desc = "At most this many items (0 to 100, 20 by default), paging forwards.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page forwards from: an edge's `cursor`, or `pageInfo.endCursor`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items (0 to 100, 20 by default), paging backwards; not with `first` or `after`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page backwards from: an edge's `cursor`, or `pageInfo.startCursor`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<ThematicGroupGql>> {
         let db = ctx.data::<Database>()?;
@@ -57,10 +69,12 @@ impl CooperationQuery {
         .await
     }
 
+    /// One thematic group by its global id; NOT_FOUND when it does not exist or you may not
+    /// see it.
     async fn thematic_group(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The group's global id.")] id: ID,
     ) -> async_graphql::Result<ThematicGroupGql> {
         let oid = ids::decode(&id, Kind::ThematicGroup)?;
         visible_group(ctx, oid)
@@ -72,10 +86,22 @@ impl CooperationQuery {
     async fn agreements(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AgreementFilterInput>,
+        #[graphql(desc = "Which agreements; all you may see when absent.")] filter: Option<
+            AgreementFilterInput,
+        >,
+        #[graphql(desc = "At most this many items (0 to 100, 20 by default), paging forwards.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page forwards from: an edge's `cursor`, or `pageInfo.endCursor`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items (0 to 100, 20 by default), paging backwards; not with `first` or `after`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page backwards from: an edge's `cursor`, or `pageInfo.startCursor`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<AgreementGql>> {
         let db = ctx.data::<Database>()?;
@@ -102,7 +128,13 @@ impl CooperationQuery {
         .await
     }
 
-    async fn agreement(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<AgreementGql> {
+    /// One cooperation agreement by its global id; NOT_FOUND when it does not exist or you may
+    /// not see it.
+    async fn agreement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The agreement's global id.")] id: ID,
+    ) -> async_graphql::Result<AgreementGql> {
         let oid = ids::decode(&id, Kind::Agreement)?;
         visible_agreement(ctx, oid)
             .await?

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::graphql::common::{OrganizationKindGql, TargetGroupGql, patch, region_arg};
 use crate::graphql::ids::{self, Kind};
 
+/// Which events to list; an event must match every field given.
 #[derive(InputObject, Default)]
 #[graphql(name = "EventFilter")]
 pub struct EventFilterInput {
@@ -32,6 +33,7 @@ pub struct EventFilterInput {
     region: Option<String>,
     /// Meetings of this thematic group.
     thematic_group: Option<ID>,
+    /// Events of this project.
     project: Option<ID>,
 }
 
@@ -73,12 +75,16 @@ fn bound(
         .map_err(|e| ApiError::BadUserInput(format!("{name}: {}", e.message)))
 }
 
+/// Where an event takes place; blank parts are left empty.
 #[derive(InputObject)]
 pub struct VenueInput {
     /// The building or institution, e.g. "Uniwersytet Zielonogórski".
     name: Option<String>,
+    /// Street and number, e.g. "al. Wojska Polskiego 69".
     street: Option<String>,
+    /// Postal code.
     postal_code: Option<String>,
+    /// Town or city.
     city: Option<String>,
     /// Room, e.g. "Aula C".
     room: Option<String>,
@@ -90,32 +96,49 @@ pub struct VenueInput {
 /// events, or RFC 3339.
 #[derive(InputObject)]
 pub struct ScheduleInput {
+    /// Start: `2016-12-07T10:00` in Warsaw, a bare day for a whole-day event, or RFC 3339.
     start: String,
+    /// End, in the same form as the start; absent when not announced.
     end: Option<String>,
 }
 
+/// Whom an event is for.
 #[derive(InputObject)]
 pub struct AudienceInput {
+    /// The kinds of organization invited.
     #[graphql(default)]
     organization_kinds: Vec<OrganizationKindGql>,
+    /// The target groups it concerns.
     #[graphql(default)]
     target_groups: Vec<TargetGroupGql>,
+    /// In the announcement's words, at most 2,000 characters.
     description: Option<String>,
 }
 
+/// Whom to contact: a person or an office.
 #[derive(InputObject)]
+#[graphql(name = "ContactPointInput")]
 pub struct ContactInput {
+    /// The person or office to ask.
     name: Option<String>,
+    /// E-mail address; kept in lower case.
     email: Option<String>,
+    /// Phone number as announced, e.g. "12 422 06 36 wew. 34".
     phone: Option<String>,
 }
 
+/// One item of an event's agenda.
 #[derive(InputObject)]
 pub struct AgendaItemInput {
+    /// What the item is.
     title: String,
+    /// When it starts, in the forms an event's start takes; absent when not announced.
     start: Option<String>,
+    /// When it ends, in the same form.
     end: Option<String>,
+    /// Who speaks.
     speaker: Option<String>,
+    /// More about the item.
     description: Option<String>,
 }
 
@@ -123,11 +146,17 @@ pub struct AgendaItemInput {
 /// one, and a blank text clears it too.
 #[derive(InputObject)]
 pub struct EventFieldsInput {
+    /// What kind of event it is; required on create.
     kind: Option<EventKindGql>,
+    /// The event's title; required on create.
     title: Option<String>,
+    /// What the event is about.
     description: Option<String>,
+    /// The organizations that organise it; replaces the list.
     organizers: Option<Vec<ID>>,
+    /// Where it takes place; null removes the venue.
     venue: MaybeUndefined<VenueInput>,
+    /// Where to join online: an http(s) address.
     online_url: Option<String>,
     /// Start: `2016-12-07T10:00` in Warsaw, a bare day for a whole-day event, or RFC 3339.
     start: Option<String>,
@@ -135,22 +164,33 @@ pub struct EventFieldsInput {
     end: Option<String>,
     /// Dates proposed in a poll instead of a start; registrants choose one.
     date_options: Option<Vec<ScheduleInput>>,
+    /// Whom it is for.
     audience: Option<AudienceInput>,
+    /// How many places it has, 1 to 10,000; null removes the limit.
     capacity: MaybeUndefined<i32>,
     /// Last moment to register (Warsaw time); a bare day means its end.
     registration_deadline: Option<String>,
+    /// An external registration form: an http(s) address.
     registration_url: Option<String>,
+    /// Whether attending costs money; NOT_STATED when a new event does not say.
     admission: Option<AdmissionGql>,
     /// Fee in PLN for a paid event, e.g. "150.00".
     fee: MaybeUndefined<Decimal>,
+    /// Whom to ask about the event.
     contact: Option<ContactInput>,
+    /// The programme, item by item; replaces it.
     agenda: Option<Vec<AgendaItemInput>>,
+    /// Innovations presented at the event; replaces the list.
     presented_innovations: Option<Vec<ID>>,
+    /// Dissemination materials handed out or presented; replaces the list.
     materials: Option<Vec<ID>>,
+    /// The thematic group this is a meeting of; null unlinks it.
     thematic_group: MaybeUndefined<ID>,
+    /// The project it belongs to; null unlinks it.
     project: MaybeUndefined<ID>,
 }
 
+/// A new event; it is a draft unless `status` says otherwise.
 #[derive(InputObject)]
 pub struct CreateEventInput {
     #[graphql(flatten)]
@@ -159,38 +199,55 @@ pub struct CreateEventInput {
     pub status: Option<EventStatusGql>,
 }
 
+/// Changes to an event: the fields given replace the stored ones, the others stay. The
+/// status changes with `publishEvent`, `postponeEvent`, `cancelEvent` and `completeEvent`.
 #[derive(InputObject)]
 pub struct UpdateEventInput {
+    /// The event to change.
     pub id: ID,
     #[graphql(flatten)]
     pub fields: EventFieldsInput,
 }
 
+/// The event whose status changes.
 #[derive(InputObject)]
 pub struct EventIdInput {
+    /// The event.
     pub id: ID,
 }
 
+/// An event to cancel, and why.
 #[derive(InputObject)]
 pub struct CancelEventInput {
+    /// The event to cancel.
     pub id: ID,
+    /// Why, shown with the event; at most 2,000 characters.
     pub reason: Option<String>,
 }
 
+/// The date to fix from an event's date poll.
 #[derive(InputObject)]
 pub struct FixEventDateInput {
+    /// The event running the poll.
     pub event_id: ID,
+    /// The proposed date to fix: the id of one of the event's `dateOptions`.
     pub date_option_id: ID,
 }
 
+/// A person's registration for an event.
 #[derive(InputObject)]
 pub struct RegisterForEventInput {
+    /// The event: a published or postponed one, before its deadline and its start.
     pub event_id: ID,
+    /// The person's name.
     pub name: String,
+    /// The person's e-mail address; it holds one active registration per event.
     pub email: String,
+    /// The person's phone number.
     pub phone: Option<String>,
     /// The organization the person represents.
     pub organization: Option<String>,
+    /// The kind of organization the person represents.
     pub organization_kind: Option<OrganizationKindGql>,
     /// Required when the event runs a date poll.
     pub date_option_id: Option<ID>,
@@ -201,7 +258,9 @@ pub struct RegisterForEventInput {
 /// Cancel with the token from the registration's link, or (staff) by id.
 #[derive(InputObject)]
 pub struct CancelRegistrationInput {
+    /// The cancellation token from the registration's link.
     pub token: Option<String>,
+    /// The registration to cancel (staff and admins).
     pub registration_id: Option<ID>,
 }
 

@@ -25,25 +25,34 @@ use crate::graphql::ids::{self, Kind};
 use crate::graphql::payload::{UserError, UserErrorCode, user_errors};
 use crate::search_sync;
 
+/// The answer to a change of an event.
 #[derive(SimpleObject)]
 pub struct EventPayload {
+    /// The event as it is now; null when the change was refused.
     event: Option<EventGql>,
+    /// What was wrong with the input; empty when the change was made.
     user_errors: Vec<UserError>,
 }
 
+/// The answer to a registration: the place, or the place on the waiting list.
 #[derive(SimpleObject)]
 pub struct RegisterForEventPayload {
+    /// The registration, CONFIRMED or WAITLISTED; null when it was refused.
     registration: Option<RegistrationGql>,
     /// The secret that cancels this registration; shown once, never stored.
     cancellation_token: Option<String>,
     /// A page where the registrant can cancel.
     cancellation_url: Option<String>,
+    /// What was wrong with the input; empty when the person is registered.
     user_errors: Vec<UserError>,
 }
 
+/// The answer to a cancellation.
 #[derive(SimpleObject)]
 pub struct CancelRegistrationPayload {
+    /// The registration, now CANCELLED; null when nothing was cancelled.
     registration: Option<RegistrationGql>,
+    /// Why nothing was cancelled; empty when the registration was.
     user_errors: Vec<UserError>,
 }
 
@@ -110,7 +119,7 @@ impl EventMutation {
     async fn create_event(
         &self,
         ctx: &Context<'_>,
-        input: CreateEventInput,
+        #[graphql(desc = "The event to record.")] input: CreateEventInput,
     ) -> async_graphql::Result<EventPayload> {
         auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
@@ -131,7 +140,7 @@ impl EventMutation {
     async fn update_event(
         &self,
         ctx: &Context<'_>,
-        input: UpdateEventInput,
+        #[graphql(desc = "The event and the fields to change.")] input: UpdateEventInput,
     ) -> async_graphql::Result<EventPayload> {
         let current = editable(ctx, &input.id).await?;
         let db = ctx.data::<Database>()?;
@@ -158,7 +167,7 @@ impl EventMutation {
     async fn publish_event(
         &self,
         ctx: &Context<'_>,
-        input: EventIdInput,
+        #[graphql(desc = "The event to publish.")] input: EventIdInput,
     ) -> async_graphql::Result<EventPayload> {
         change_status(ctx, &input.id, EventStatus::Published, None).await
     }
@@ -167,7 +176,7 @@ impl EventMutation {
     async fn postpone_event(
         &self,
         ctx: &Context<'_>,
-        input: EventIdInput,
+        #[graphql(desc = "The event to postpone.")] input: EventIdInput,
     ) -> async_graphql::Result<EventPayload> {
         change_status(ctx, &input.id, EventStatus::Postponed, None).await
     }
@@ -176,7 +185,7 @@ impl EventMutation {
     async fn cancel_event(
         &self,
         ctx: &Context<'_>,
-        input: CancelEventInput,
+        #[graphql(desc = "The event to cancel, and why.")] input: CancelEventInput,
     ) -> async_graphql::Result<EventPayload> {
         change_status(ctx, &input.id, EventStatus::Cancelled, input.reason).await
     }
@@ -185,7 +194,7 @@ impl EventMutation {
     async fn complete_event(
         &self,
         ctx: &Context<'_>,
-        input: EventIdInput,
+        #[graphql(desc = "The event that was held.")] input: EventIdInput,
     ) -> async_graphql::Result<EventPayload> {
         change_status(ctx, &input.id, EventStatus::Completed, None).await
     }
@@ -194,7 +203,7 @@ impl EventMutation {
     async fn fix_event_date(
         &self,
         ctx: &Context<'_>,
-        input: FixEventDateInput,
+        #[graphql(desc = "The event and the proposed date to fix.")] input: FixEventDateInput,
     ) -> async_graphql::Result<EventPayload> {
         let event = editable(ctx, &input.event_id).await?;
         let db = ctx.data::<Database>()?;
@@ -215,7 +224,7 @@ impl EventMutation {
     async fn register_for_event(
         &self,
         ctx: &Context<'_>,
-        input: RegisterForEventInput,
+        #[graphql(desc = "The event, the person, and their consent.")] input: RegisterForEventInput,
     ) -> async_graphql::Result<RegisterForEventPayload> {
         let db = ctx.data::<Database>()?;
         let refuse = |errors: Vec<UserError>| RegisterForEventPayload {
@@ -278,7 +287,7 @@ impl EventMutation {
     async fn cancel_registration(
         &self,
         ctx: &Context<'_>,
-        input: CancelRegistrationInput,
+        #[graphql(desc = "The token, or the registration's id.")] input: CancelRegistrationInput,
     ) -> async_graphql::Result<CancelRegistrationPayload> {
         let db = ctx.data::<Database>()?;
         let refuse = |e: UserError| CancelRegistrationPayload {

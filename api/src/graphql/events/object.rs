@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use bson::doc;
 use bson::oid::ObjectId;
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use innohub_schema::access::Action;
 use innohub_schema::event::RegistrationStatus;
 use innohub_schema::event::model::{DateOption, Event};
@@ -22,7 +22,7 @@ use super::Links;
 use super::registration::{RegistrationGql, RegistrationStatusGql};
 use crate::error::OrInternal;
 use crate::graphql::auth;
-use crate::graphql::common::{OrganizationKindGql, RegionGql, TargetGroupGql};
+use crate::graphql::common::{ContactPointGql, OrganizationKindGql, RegionGql, TargetGroupGql};
 use crate::graphql::cooperation;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::innovations::InnovationGql;
@@ -31,34 +31,51 @@ use crate::graphql::materials::MaterialGql;
 use crate::graphql::organizations::{OrganizationGql, load_organizations};
 use crate::graphql::projects::{ProjectGql, visible_project};
 use crate::graphql::relay::{self, Conn, TotalCount};
+use crate::graphql::scalars::Date;
 
+/// What kind of event it is.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "innohub_schema::event::EventKind", name = "EventKind")]
 pub enum EventKindGql {
+    /// A conference, e.g. "Usługi społeczne – programowanie i realizacja".
     Conference,
+    /// A meeting of a thematic group.
     ThematicGroupMeeting,
+    /// A seminar.
     Seminar,
+    /// A training.
     Training,
+    /// A ceremony at which cooperation agreements are signed.
     SigningCeremony,
+    /// A consultation, e.g. at a project's consultation point.
     Consultation,
+    /// Any other kind of event.
     Other,
 }
 
+/// Where an event stands: DRAFT → PUBLISHED ⇄ POSTPONED, then CANCELLED or COMPLETED.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "innohub_schema::event::EventStatus", name = "EventStatus")]
 pub enum EventStatusGql {
     /// Being prepared; visible to editors only, closed to registration.
     Draft,
+    /// Announced to everyone; open to registration until its deadline or start.
     Published,
+    /// Put off; still announced, registrations stay and registering stays open.
     Postponed,
+    /// Called off; still visible, with its reason, and closed to registration.
     Cancelled,
+    /// Held; closed to registration.
     Completed,
 }
 
+/// Whether attending an event costs money.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "innohub_schema::event::model::Admission", name = "Admission")]
 pub enum AdmissionGql {
+    /// Free of charge.
     Free,
+    /// Paid; the fee is in `fee`.
     Paid,
     /// The announcement does not say.
     NotStated,
@@ -79,9 +96,10 @@ pub struct Schedule {
     /// Whether it was announced by days only (no hours).
     all_day: bool,
     /// First day, in Warsaw.
-    first_day: NaiveDate,
+    first_day: Date,
     /// Last day, in Warsaw.
-    last_day: NaiveDate,
+    last_day: Date,
+    /// The time zone of the times: always "Europe/Warsaw".
     time_zone: &'static str,
 }
 
@@ -91,60 +109,69 @@ impl From<&EventWindow> for Schedule {
             start: warsaw(w.start),
             end: w.end.map(warsaw),
             all_day: w.all_day,
-            first_day: w.first_day(),
-            last_day: w.last_day(),
+            first_day: w.first_day().into(),
+            last_day: w.last_day().into(),
             time_zone: "Europe/Warsaw",
         }
     }
 }
 
+/// Where an event takes place.
 #[derive(SimpleObject, Clone)]
 #[graphql(name = "Venue")]
 pub struct VenueGql {
+    /// The building or institution, e.g. "Uniwersytet Zielonogórski".
     name: Option<String>,
+    /// Street and number, e.g. "al. Wojska Polskiego 69".
     street: Option<String>,
+    /// Postal code.
     postal_code: Option<String>,
+    /// Town or city.
     city: Option<String>,
     /// Room within the venue, e.g. "sala nr 5 (parter)".
     room: Option<String>,
+    /// The venue's voivodeship.
     region: Option<RegionGql>,
 }
 
+/// Whom an event is for.
 #[derive(SimpleObject, Clone)]
 #[graphql(name = "Audience")]
 pub struct AudienceGql {
+    /// The kinds of organization invited; empty when the announcement does not say.
     organization_kinds: Vec<OrganizationKindGql>,
+    /// The target groups it concerns.
     target_groups: Vec<TargetGroupGql>,
+    /// In the announcement's words, e.g. "open to everyone interested in supporting older people".
     description: Option<String>,
 }
 
-#[derive(SimpleObject, Clone)]
-#[graphql(name = "EventContact")]
-pub struct EventContact {
-    name: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-}
-
+/// One item of an event's agenda.
 #[derive(SimpleObject, Clone)]
 pub struct AgendaItem {
+    /// What the item is.
     title: String,
+    /// When it takes place, if announced.
     schedule: Option<Schedule>,
+    /// Who speaks.
     speaker: Option<String>,
+    /// More about the item.
     description: Option<String>,
 }
 
-/// One date proposed in a date poll.
 pub struct DateOptionGql {
     event: Arc<Event>,
     option: DateOption,
 }
 
+/// One date proposed in a date poll.
 #[Object(name = "DateOption")]
 impl DateOptionGql {
+    /// Id of the proposed date, for `registerForEvent` and `fixEventDate`.
     async fn id(&self) -> ID {
         ids::encode(Kind::DateOption, self.option.id)
     }
+    /// When it would take place.
     async fn schedule(&self) -> Schedule {
         Schedule::from(&self.option.window)
     }
@@ -166,7 +193,9 @@ impl DateOptionGql {
 /// Registration figures anyone may see.
 #[derive(SimpleObject)]
 pub struct RegistrationSummary {
+    /// Registrations holding a place.
     confirmed: i32,
+    /// Registrations waiting for a place.
     waitlisted: i32,
     /// Places left; null when the event has no capacity limit.
     remaining_places: Option<i32>,
@@ -187,29 +216,40 @@ async fn counts_for(ctx: &Context<'_>, event: ObjectId) -> async_graphql::Result
 #[derive(Clone)]
 pub struct EventGql(pub Arc<Event>);
 
+/// An event: a conference, a thematic group's meeting, a seminar, a training, a signing
+/// ceremony or a consultation, open to registration, with a waiting list once its places are taken.
 #[Object(name = "Event")]
 impl EventGql {
+    /// Opaque global id; `node(id:)` finds the event by it.
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Event, self.0.id)
     }
+    /// What kind of event it is.
     async fn kind(&self) -> EventKindGql {
         self.0.kind.into()
     }
+    /// The event's title.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// What the event is about.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
+    /// Where it stands; it changes with `publishEvent`, `postponeEvent`, `cancelEvent` and
+    /// `completeEvent`.
     async fn status(&self) -> EventStatusGql {
         self.0.status.into()
     }
+    /// Why it was cancelled, if the organiser said.
     async fn cancellation_reason(&self) -> Option<&str> {
         self.0.cancellation_reason.as_deref()
     }
+    /// The organizations that organise it.
     async fn organizers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganizationGql>> {
         load_organizations(ctx, &self.0.organizer_ids).await
     }
+    /// Where it takes place; null when it has no venue (online, or not yet known).
     async fn venue(&self) -> Option<VenueGql> {
         self.0.venue.as_ref().map(|v| VenueGql {
             name: v.name.clone(),
@@ -220,9 +260,11 @@ impl EventGql {
             region: v.region.map(Into::into),
         })
     }
+    /// The venue's voivodeship.
     async fn region(&self) -> Option<RegionGql> {
         self.0.region.map(Into::into)
     }
+    /// Where to join online, for an online or hybrid event.
     async fn online_url(&self) -> Option<&str> {
         self.0.online_url.as_deref()
     }
@@ -253,6 +295,7 @@ impl EventGql {
     async fn date_poll_open(&self) -> bool {
         self.0.poll_open()
     }
+    /// Whom it is for.
     async fn audience(&self) -> AudienceGql {
         let a = &self.0.audience;
         AudienceGql {
@@ -261,9 +304,11 @@ impl EventGql {
             description: a.description.clone(),
         }
     }
+    /// How many places it has; null when there is no limit.
     async fn capacity(&self) -> Option<i32> {
         self.0.capacity.map(|c| c as i32)
     }
+    /// Last moment to register, in Warsaw time; null when registering is open until the start.
     async fn registration_deadline(&self) -> Option<DateTime<FixedOffset>> {
         self.0.registration_deadline.map(warsaw)
     }
@@ -271,6 +316,7 @@ impl EventGql {
     async fn registration_url(&self) -> Option<&str> {
         self.0.registration_url.as_deref()
     }
+    /// Whether attending costs money.
     async fn admission(&self) -> AdmissionGql {
         self.0.admission.into()
     }
@@ -278,14 +324,11 @@ impl EventGql {
     async fn fee(&self) -> Option<Decimal> {
         self.0.fee.map(|f| f.amount())
     }
-    async fn contact(&self) -> EventContact {
-        let c = &self.0.contact;
-        EventContact {
-            name: c.name.clone(),
-            email: c.email.as_ref().map(|e| e.as_str().to_owned()),
-            phone: c.phone.clone(),
-        }
+    /// Whom to ask about the event.
+    async fn contact(&self) -> ContactPointGql {
+        ContactPointGql::from(&self.0.contact)
     }
+    /// The programme, item by item.
     async fn agenda(&self) -> Vec<AgendaItem> {
         self.0
             .agenda
@@ -337,6 +380,7 @@ impl EventGql {
             .map(|m| MaterialGql(Arc::new(m.clone())))
             .collect())
     }
+    /// The project it belongs to, if any (and if you may see it).
     async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProjectGql>> {
         match self.0.project_id {
             Some(id) => visible_project(ctx, id).await,
@@ -372,10 +416,21 @@ impl EventGql {
     async fn registrations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only registrations in these statuses; all of them when absent.")]
         status: Option<Vec<RegistrationStatusGql>>,
+        #[graphql(desc = "At most this many items (0 to 100, 20 by default), paging forwards.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page forwards from: an edge's `cursor`, or `pageInfo.endCursor`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items (0 to 100, 20 by default), paging backwards; not with `first` or `after`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page backwards from: an edge's `cursor`, or `pageInfo.startCursor`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<RegistrationGql>> {
         auth::allow(ctx, Action::HandlePersonalData)?;
@@ -409,9 +464,11 @@ impl EventGql {
             .unwrap_or_default()
             .absolute(&format!("/events/{}.ics", id.0)))
     }
+    /// When it was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When it last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

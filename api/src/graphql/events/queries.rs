@@ -17,10 +17,22 @@ impl EventQuery {
     async fn events(
         &self,
         ctx: &Context<'_>,
-        filter: Option<EventFilterInput>,
+        #[graphql(desc = "Which events; all you may see when absent.")] filter: Option<
+            EventFilterInput,
+        >,
+        #[graphql(desc = "At most this many items (0 to 100, 20 by default), paging forwards.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page forwards from: an edge's `cursor`, or `pageInfo.endCursor`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items (0 to 100, 20 by default), paging backwards; not with `first` or `after`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page backwards from: an edge's `cursor`, or `pageInfo.startCursor`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<EventGql>> {
         let filter = filter.unwrap_or_default().into_domain()?;
@@ -28,7 +40,12 @@ impl EventQuery {
         list_events(ctx, filter, &window).await
     }
 
-    async fn event(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<EventGql> {
+    /// One event by its global id; NOT_FOUND when it does not exist or you may not see it.
+    async fn event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The event's global id.")] id: ID,
+    ) -> async_graphql::Result<EventGql> {
         let oid = ids::decode(&id, Kind::Event)?;
         visible_event(ctx, oid)
             .await?

@@ -15,6 +15,7 @@ use crate::graphql::auth;
 use crate::graphql::common::OrganizationKindGql;
 use crate::graphql::ids::{self, Kind};
 
+/// Where a registration stands.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(
     remote = "innohub_schema::event::RegistrationStatus",
@@ -25,18 +26,19 @@ pub enum RegistrationStatusGql {
     Confirmed,
     /// Waits for a place; the oldest waiting registration gets the next free one.
     Waitlisted,
+    /// Cancelled by the registrant or by staff; holds no place.
     Cancelled,
 }
 
+/// The registrant's consent to the processing of their personal data.
 #[derive(SimpleObject, Clone)]
 pub struct Consent {
+    /// What the data is processed for, as the registrant agreed.
     purpose: String,
+    /// When the consent was given.
     given_at: DateTime<Utc>,
 }
 
-/// A person's registration for an event. Name, e-mail, phone and organization are personal
-/// data: staff and admins see them, and the registrant in the answer to their own
-/// registration; everyone else gets null.
 #[derive(Clone)]
 pub struct RegistrationGql {
     registration: Arc<Registration>,
@@ -56,27 +58,37 @@ impl RegistrationGql {
     }
 }
 
+/// A person's registration for an event. Name, e-mail, phone and organization are personal
+/// data: staff and admins see them, and the registrant in the answer to their own
+/// registration; everyone else gets null.
 #[Object(name = "Registration")]
 impl RegistrationGql {
+    /// Opaque global id; `node(id:)` finds the registration by it (staff and admins).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Registration, self.registration.id)
     }
+    /// Whether it holds a place, waits for one, or was cancelled.
     async fn status(&self) -> RegistrationStatusGql {
         self.registration.status.into()
     }
+    /// The registrant's name; personal data.
     async fn name(&self, ctx: &Context<'_>) -> Option<String> {
         self.personal(ctx, |r| r.name.clone())
     }
+    /// The registrant's e-mail address, in lower case; personal data.
     async fn email(&self, ctx: &Context<'_>) -> Option<String> {
         self.personal(ctx, |r| r.email.as_ref().map(|e| e.as_str().to_owned()))
             .flatten()
     }
+    /// The registrant's phone number; personal data.
     async fn phone(&self, ctx: &Context<'_>) -> Option<String> {
         self.personal(ctx, |r| r.phone.clone()).flatten()
     }
+    /// The organization the registrant represents; personal data.
     async fn organization(&self, ctx: &Context<'_>) -> Option<String> {
         self.personal(ctx, |r| r.organization.clone()).flatten()
     }
+    /// The kind of organization the registrant represents.
     async fn organization_kind(&self) -> Option<OrganizationKindGql> {
         self.registration.organization_kind.map(Into::into)
     }
@@ -86,12 +98,14 @@ impl RegistrationGql {
             .date_option_id
             .map(|id| ids::encode(Kind::DateOption, id))
     }
+    /// The consent given with the registration.
     async fn consent(&self) -> Consent {
         Consent {
             purpose: self.registration.consent.purpose.clone(),
             given_at: self.registration.consent.given_at,
         }
     }
+    /// The event registered for (if you may see it).
     async fn event(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<EventGql>> {
         visible_event(ctx, self.registration.event_id).await
     }
@@ -99,12 +113,15 @@ impl RegistrationGql {
     async fn erased(&self) -> bool {
         self.registration.erased_at.is_some()
     }
+    /// When the person registered.
     async fn created_at(&self) -> DateTime<Utc> {
         self.registration.created_at
     }
+    /// When it got its place: on registering, or later from the waiting list.
     async fn confirmed_at(&self) -> Option<DateTime<Utc>> {
         self.registration.confirmed_at
     }
+    /// When it was cancelled.
     async fn cancelled_at(&self) -> Option<DateTime<Utc>> {
         self.registration.cancelled_at
     }

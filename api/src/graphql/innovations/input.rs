@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject};
 use bson::oid::ObjectId;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use innohub_schema::innovation::input::{
     ExternalEvaluationInput, GrantInput, InnovationFields, InnovatorInput, TestingInput,
 };
@@ -18,11 +18,13 @@ use crate::error::ApiError;
 use crate::graphql::common::{TargetGroupGql, region_arg};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::payload::{UserError, dangling, one_ref};
+use crate::graphql::scalars::Date;
 use innohub_schema::error::FieldPath;
 use innohub_schema::organization::Organization;
 use innohub_schema::project::Project;
 use innohub_schema::references::References;
 
+/// Which innovations to list; an innovation must match every field given.
 #[derive(InputObject, Default)]
 #[graphql(name = "InnovationFilter")]
 pub struct InnovationFilterInput {
@@ -30,8 +32,11 @@ pub struct InnovationFilterInput {
     status: Option<Vec<StatusGql>>,
     /// TERYT code of the voivodeship.
     region: Option<String>,
+    /// Innovations for this target group.
     target_group: Option<TargetGroupGql>,
+    /// Innovations of this project (`Project.innovations` lists its own project's).
     project: Option<ID>,
+    /// Innovations with this keyword; case does not matter.
     tag: Option<String>,
     /// Changed at or after this time (for incremental sync).
     updated_since: Option<DateTime<Utc>>,
@@ -60,94 +65,136 @@ impl InnovationFilterInput {
     }
 }
 
+/// Who proposed an innovation.
 #[derive(InputObject)]
 #[graphql(name = "InnovatorInput")]
 pub struct InnovatorInputGql {
+    /// Whether a person or an organization.
     kind: InnovatorKindGql,
+    /// The person's or the organization's name.
     name: String,
+    /// The innovator's organization; required when `kind` is ORGANIZATION.
     organization: Option<ID>,
 }
 
+/// The grant awarded to test an idea at micro scale.
 #[derive(InputObject)]
 #[graphql(name = "GrantInput")]
 pub struct GrantInputGql {
     /// PLN, at most 2 decimal places.
     amount: Decimal,
-    awarded_on: NaiveDate,
-    ends_on: Option<NaiveDate>,
+    /// The day the grant was awarded.
+    awarded_on: Date,
+    /// The day the grant ends; not before it was awarded.
+    ends_on: Option<Date>,
 }
 
+/// Micro-scale testing of an innovation in real conditions.
 #[derive(InputObject)]
 #[graphql(name = "TestingInput")]
 pub struct TestingInputGql {
-    start: NaiveDate,
-    end: NaiveDate,
+    /// First day of testing.
+    start: Date,
+    /// Last day of testing; not before the first.
+    end: Date,
+    /// Where it is tested, e.g. a town or an institution.
     place: String,
+    /// How many future users take part; not negative.
     users_involved: i32,
+    /// What monitoring the testing found.
     monitoring_notes: Option<String>,
 }
 
+/// The external evaluator's judgement of a tested solution's usefulness.
 #[derive(InputObject)]
 #[graphql(name = "ExternalEvaluationInput")]
 pub struct ExternalEvaluationInputGql {
+    /// The external evaluator.
     evaluator: String,
-    /// 1–10.
+    /// Usefulness score, 1–10.
     usefulness: i32,
+    /// Whether to implement it more widely.
     recommendation: RecommendationGql,
+    /// The evaluator's summary.
     summary: Option<String>,
 }
 
 /// Fields of an innovation. On update, omitted fields stay as they are.
 #[derive(InputObject, Default)]
 pub struct InnovationFieldsInput {
+    /// Short name of the innovation; required on create.
     title: Option<String>,
+    /// What the innovation is, in a few sentences; required on create.
     summary: Option<String>,
+    /// The problem it addresses; a blank text clears it.
     problem: Option<String>,
+    /// How it solves the problem; a blank text clears it.
     solution: Option<String>,
+    /// Whom it is for; replaces the list.
     target_groups: Option<Vec<TargetGroupGql>>,
+    /// The area of care services it improves.
     care_area: Option<CareAreaGql>,
+    /// Keywords, at most 50, kept in lower case; replaces the list.
     tags: Option<Vec<String>>,
+    /// Who proposed it; required on create.
     innovator: Option<InnovatorInputGql>,
+    /// The project that incubates it.
     project: Option<ID>,
     /// TERYT code of the voivodeship.
     region: Option<String>,
+    /// Whether everyone may see it; a new innovation is unpublished unless this says true.
     published: Option<bool>,
+    /// The grant to test it; recorded before it becomes GRANTED.
     grant: Option<GrantInputGql>,
+    /// Its micro-scale testing.
     testing: Option<TestingInputGql>,
+    /// The external evaluator's judgement; recorded before it becomes EVALUATED.
     external_evaluation: Option<ExternalEvaluationInputGql>,
+    /// How to adopt it; written before it becomes READY_TO_IMPLEMENT.
     implementation_guide: Option<ImplementationGuide>,
 }
 
+/// A new idea; it starts as IDEA_SUBMITTED.
 #[derive(InputObject)]
 pub struct CreateInnovationInput {
     #[graphql(flatten)]
     pub fields: InnovationFieldsInput,
 }
 
+/// Changes to an innovation: the fields given replace the stored ones, the others stay.
 #[derive(InputObject)]
 pub struct UpdateInnovationInput {
+    /// The innovation to change.
     pub id: ID,
     #[graphql(flatten)]
     pub fields: InnovationFieldsInput,
 }
 
+/// One step of an innovation along its lifecycle.
 #[derive(InputObject)]
 pub struct TransitionInnovationInput {
+    /// The innovation to move.
     pub id: ID,
+    /// The status to move to: one of its `nextStatuses`.
     pub to: StatusGql,
+    /// Why, for the history.
     pub note: Option<String>,
 }
 
+/// One evaluator's scores for an idea.
 #[derive(InputObject)]
 pub struct AddEvaluationInput {
+    /// The innovation evaluated.
     pub innovation: ID,
+    /// Who evaluates.
     pub evaluator: String,
-    /// 1–10.
+    /// How new the idea is, 1–10.
     pub innovativeness: i32,
-    /// 1–10.
+    /// How creative the idea is, 1–10.
     pub creativity: i32,
-    /// 1–10.
+    /// How useful the idea promises to be, 1–10.
     pub usefulness: i32,
+    /// The evaluator's comment.
     pub comment: Option<String>,
 }
 
@@ -199,12 +246,12 @@ pub async fn domain_fields(
         published: input.published,
         grant: input.grant.map(|g| GrantInput {
             amount: g.amount,
-            awarded_on: g.awarded_on,
-            ends_on: g.ends_on,
+            awarded_on: g.awarded_on.into(),
+            ends_on: g.ends_on.map(Into::into),
         }),
         testing: input.testing.map(|t| TestingInput {
-            start: t.start,
-            end: t.end,
+            start: t.start.into(),
+            end: t.end.into(),
             place: t.place,
             users_involved: t.users_involved,
             monitoring_notes: t.monitoring_notes,

@@ -22,9 +22,12 @@ use crate::graphql::ids::{self, Kind};
 use crate::graphql::payload::{UserError, not_found, user_errors};
 use crate::search_sync;
 
+/// The answer to a change of an innovation.
 #[derive(SimpleObject)]
 pub struct InnovationPayload {
+    /// The innovation as it is now; null when the change was refused.
     innovation: Option<InnovationGql>,
+    /// What was wrong with the input; empty when the change was made.
     user_errors: Vec<UserError>,
 }
 
@@ -63,7 +66,7 @@ impl InnovationMutation {
     async fn create_innovation(
         &self,
         ctx: &Context<'_>,
-        input: CreateInnovationInput,
+        #[graphql(desc = "The idea to record.")] input: CreateInnovationInput,
     ) -> async_graphql::Result<InnovationPayload> {
         auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
@@ -86,7 +89,7 @@ impl InnovationMutation {
     async fn update_innovation(
         &self,
         ctx: &Context<'_>,
-        input: UpdateInnovationInput,
+        #[graphql(desc = "The innovation and the fields to change.")] input: UpdateInnovationInput,
     ) -> async_graphql::Result<InnovationPayload> {
         let current = editable(ctx, &input.id).await?;
         let db = ctx.data::<Database>()?;
@@ -117,6 +120,7 @@ impl InnovationMutation {
     async fn transition_innovation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The innovation, its next status and why.")]
         input: TransitionInnovationInput,
     ) -> async_graphql::Result<InnovationPayload> {
         let current = editable(ctx, &input.id).await?;
@@ -138,7 +142,7 @@ impl InnovationMutation {
     async fn add_evaluation(
         &self,
         ctx: &Context<'_>,
-        input: AddEvaluationInput,
+        #[graphql(desc = "The innovation and the evaluator's scores.")] input: AddEvaluationInput,
     ) -> async_graphql::Result<InnovationPayload> {
         let current = editable(ctx, &input.innovation).await?;
         let db = ctx.data::<Database>()?;

@@ -20,6 +20,7 @@ use crate::graphql::loaders::Loaders;
 use crate::graphql::relay::{self, Conn, NEWEST_FIRST, TotalCount};
 use crate::graphql::search;
 
+/// The order of a list of innovations.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum InnovationOrder {
     /// Most recently changed first.
@@ -221,22 +222,42 @@ impl InnovationQuery {
     async fn innovations(
         &self,
         ctx: &Context<'_>,
-        filter: Option<InnovationFilterInput>,
+        #[graphql(desc = "Which innovations; all you may see when absent.")] filter: Option<
+            InnovationFilterInput,
+        >,
         #[graphql(
             desc = "Words to search for (Polish-aware, as `search`); results come in rank order."
         )]
         search: Option<String>,
+        #[graphql(
+            desc = "The order, most recently changed first when absent; ignored with `search`."
+        )]
         order_by: Option<InnovationOrder>,
+        #[graphql(desc = "At most this many items (0 to 100, 20 by default), paging forwards.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page forwards from: an edge's `cursor`, or `pageInfo.endCursor`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items (0 to 100, 20 by default), paging backwards; not with `first` or `after`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page backwards from: an edge's `cursor`, or `pageInfo.startCursor`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<InnovationGql>> {
         let window = relay::window(first, after, last, before)?;
         list_innovations(ctx, filter, None, order_by, search, &window).await
     }
 
-    async fn innovation(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<InnovationGql> {
+    /// One innovation by its global id; NOT_FOUND when it does not exist or you may not see it.
+    async fn innovation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The innovation's global id.")] id: ID,
+    ) -> async_graphql::Result<InnovationGql> {
         let oid = ids::decode(&id, Kind::Innovation)?;
         visible_innovation(ctx, oid)
             .await?

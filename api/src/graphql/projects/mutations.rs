@@ -15,9 +15,12 @@ use crate::graphql::ids::{self, Kind};
 use crate::graphql::payload::{UserError, UserErrorCode, user_errors};
 use crate::search_sync;
 
+/// The answer to a change of a project.
 #[derive(SimpleObject)]
 pub struct ProjectPayload {
+    /// The project as it is now; null when the change was refused.
     project: Option<ProjectGql>,
+    /// What was wrong with the input; empty when the change was made.
     user_errors: Vec<UserError>,
 }
 
@@ -35,10 +38,11 @@ pub struct ProjectMutation;
 
 #[Object]
 impl ProjectMutation {
+    /// Records an EU-funded project (staff, or a partner for its own region).
     async fn create_project(
         &self,
         ctx: &Context<'_>,
-        input: CreateProjectInput,
+        #[graphql(desc = "The project to record.")] input: CreateProjectInput,
     ) -> async_graphql::Result<ProjectPayload> {
         auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;
@@ -59,10 +63,12 @@ impl ProjectMutation {
         })
     }
 
+    /// Changes the fields given of a project (staff, or a partner for its own region); refused
+    /// when someone else changed it since it was read.
     async fn update_project(
         &self,
         ctx: &Context<'_>,
-        input: UpdateProjectInput,
+        #[graphql(desc = "The project and the fields to change.")] input: UpdateProjectInput,
     ) -> async_graphql::Result<ProjectPayload> {
         auth::allow(ctx, Action::Write)?;
         let db = ctx.data::<Database>()?;

@@ -21,10 +21,21 @@ impl ProjectQuery {
     async fn projects(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Projects in this voivodeship, by TERYT code, e.g. \"12\".")]
         region: Option<String>,
+        #[graphql(desc = "At most this many items (0 to 100, 20 by default), paging forwards.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page forwards from: an edge's `cursor`, or `pageInfo.endCursor`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items (0 to 100, 20 by default), paging backwards; not with `first` or `after`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "The cursor to page backwards from: an edge's `cursor`, or `pageInfo.startCursor`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<ProjectGql>> {
         let db = ctx.data::<Database>()?;
@@ -44,7 +55,12 @@ impl ProjectQuery {
         .await
     }
 
-    async fn project(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProjectGql> {
+    /// One project by its global id; NOT_FOUND when it does not exist or you may not see it.
+    async fn project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's global id.")] id: ID,
+    ) -> async_graphql::Result<ProjectGql> {
         let oid = ids::decode(&id, Kind::Project)?;
         visible_project(ctx, oid)
             .await?

@@ -4,6 +4,8 @@
 
 mod object;
 
+pub use object::{DeliveryGql, ReminderGql};
+
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
@@ -15,7 +17,7 @@ use innohub_schema::mailing::{self, Audience};
 use innohub_schema::page::Cursor;
 use mongodb::Database;
 
-use self::object::{AnchorGql, AudienceKindGql, ReminderGql, ReminderStatusGql};
+use self::object::{AnchorGql, AudienceKindGql, ReminderStatusGql};
 use super::auth;
 use super::ids::{self, Kind};
 use super::payload::{UserError, user_errors};

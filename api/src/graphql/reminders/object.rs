@@ -175,9 +175,9 @@ pub enum DeliveryStatusGql {
     Cancelled,
 }
 
-/// One message to one recipient, and how sending it went.
 pub struct DeliveryGql(pub Mail);
 
+/// One message to one recipient, and how sending it went.
 #[Object(name = "Delivery")]
 impl DeliveryGql {
     /// The delivery's id.
@@ -215,11 +215,11 @@ impl DeliveryGql {
     }
 }
 
-/// A message to many, sent at a set time: written by staff, or automatic (before an event,
-/// on its change).
 #[derive(Clone)]
 pub struct ReminderGql(pub Arc<Mailing>);
 
+/// A message to many, sent at a set time: written by staff, or automatic (before an event,
+/// on its change).
 #[Object(name = "Reminder")]
 impl ReminderGql {
     /// The reminder's id.
