@@ -7,6 +7,7 @@
 
 pub mod events;
 pub mod fixtures;
+pub mod node;
 pub mod process;
 pub mod redis_server;
 pub mod services;
