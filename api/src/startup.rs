@@ -43,12 +43,15 @@ impl Application {
         let search = SearchIndex::new().context("Failed to create the search index")?;
         let stop = CancellationToken::new();
         search_sync::start(&db, &search, stop.clone()).await?;
-        let schema = graphql::builder()
+        let mut schema = graphql::builder()
             .data(db.clone())
             .data(queue.clone())
             .data(search.clone())
-            .data(graphql::Links(settings.public_url.clone()))
-            .finish();
+            .data(graphql::Links(settings.public_url.clone()));
+        if !settings.introspection {
+            schema = schema.disable_introspection();
+        }
+        let schema = schema.finish();
         let listener = TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("Failed to bind INNOHUB_BIND={}", settings.bind))?;

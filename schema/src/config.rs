@@ -76,6 +76,11 @@ pub struct ApiSettings {
     /// Largest material file accepted by `PUT /materials/{id}/file`.
     pub max_upload_bytes: usize,
     pub shutdown_timeout: Duration,
+    /// Whether the schema answers introspection (`__schema`, `__type`), which GraphiQL's docs
+    /// and completion and client code generators read. On by default: the schema is public
+    /// (`schema/innohub.graphql`), so hiding it protects nothing, and the query limits bound an
+    /// abusive introspection query like any other.
+    pub introspection: bool,
 }
 
 /// Settings of the worker process.
@@ -186,6 +191,7 @@ impl ApiSettings {
             1024..=1 << 30,
         )?;
         let shutdown_timeout = seconds(src, "INNOHUB_SHUTDOWN_TIMEOUT_SECS", 20)?;
+        let introspection = flag(src, "INNOHUB_INTROSPECTION", true)?;
         Ok(Self {
             core,
             bind,
@@ -193,6 +199,7 @@ impl ApiSettings {
             max_body_bytes,
             max_upload_bytes,
             shutdown_timeout,
+            introspection,
         })
     }
 }
@@ -313,6 +320,18 @@ fn number(
     }
 }
 
+fn flag(src: &impl Source, var: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match optional(src, var)
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
+        None => Ok(default),
+        Some("true" | "on" | "1") => Ok(true),
+        Some("false" | "off" | "0") => Ok(false),
+        Some(_) => Err(invalid(var, "must be `true` or `false`")),
+    }
+}
+
 fn seconds(src: &impl Source, var: &'static str, default: u64) -> Result<Duration, ConfigError> {
     number(src, var, default as usize, 0..=3600).map(|s| Duration::from_secs(s as u64))
 }
@@ -377,6 +396,7 @@ mod tests {
         assert_eq!(s.core.redis_namespace, "innohub");
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(s.max_body_bytes, 1024 * 1024);
+        assert!(s.introspection);
         let w = WorkerSettings::from_source(&env(&BASE)).expect("valid");
         assert_eq!(w.concurrency, 4);
     }
@@ -399,6 +419,7 @@ mod tests {
             ("INNOHUB_LOG_FORMAT", "xml"),
             ("INNOHUB_REDIS_NAMESPACE", "a b"),
             ("INNOHUB_PUBLIC_URL", "ftp://x"),
+            ("INNOHUB_INTROSPECTION", "maybe"),
         ];
         for (var, value) in cases {
             let e = ApiSettings::from_source(&env(&with(&[(var, value)]))).unwrap_err();
@@ -410,6 +431,18 @@ mod tests {
         let e = WorkerSettings::from_source(&env(&with(&[("INNOHUB_WORKER_CONCURRENCY", "0")])))
             .unwrap_err();
         assert_eq!(e.var, "INNOHUB_WORKER_CONCURRENCY");
+    }
+
+    #[test]
+    fn introspection_can_be_turned_off() {
+        for off in ["false", "off", "0", "FALSE"] {
+            let s = ApiSettings::from_source(&env(&with(&[("INNOHUB_INTROSPECTION", off)])))
+                .expect("valid");
+            assert!(!s.introspection, "{off}");
+        }
+        let s = ApiSettings::from_source(&env(&with(&[("INNOHUB_INTROSPECTION", "true")])))
+            .expect("valid");
+        assert!(s.introspection);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod events;
 pub mod fixtures;
 pub mod mail;
+pub mod node;
 pub mod process;
 pub mod redis_server;
 pub mod services;

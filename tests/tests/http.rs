@@ -31,6 +31,48 @@ async fn graphiql_is_served_on_get() {
     );
 }
 
+/// GraphiQL needs nothing but the hub: the page names its assets under `/graphql/assets/`, each
+/// URL carrying a digest of the file, so the files may be cached for good; the page itself is
+/// not cached and allows scripts and styles from the hub alone.
+#[tokio::test]
+async fn graphiql_and_its_assets_come_from_the_hub_alone() {
+    let api = TestApi::spawn().await;
+    let page = api.get("/graphql").await;
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(csp.contains("script-src 'self';"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let html = page.text().await.expect("html");
+    let assets: Vec<&str> = html
+        .split(['"', '\''])
+        .filter(|s| s.starts_with("graphql/assets/"))
+        .collect();
+    assert_eq!(assets.len(), 6, "{html}");
+    for asset in assets {
+        let response = api.get(&format!("/{asset}")).await;
+        assert_eq!(response.status(), 200, "{asset}");
+        let expected = if asset.ends_with(".js") {
+            "text/javascript; charset=utf-8"
+        } else {
+            "text/css; charset=utf-8"
+        };
+        assert_eq!(response.headers()["content-type"], expected, "{asset}");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        // Another digest never answers with this file.
+        let (_, name) = asset.rsplit_once('/').expect("digest/name");
+        let stale = api
+            .get(&format!("/graphql/assets/0000000000000000/{name}"))
+            .await;
+        assert_eq!(stale.status(), 404, "{asset}");
+    }
+}
+
 #[tokio::test]
 async fn a_query_can_be_sent_with_get() {
     let api = TestApi::spawn().await;

@@ -122,7 +122,9 @@ async fn a_fragment_spread_many_times_counts_each_time() {
     );
 }
 
-/// What GraphiQL and most client code generators send: graphql-js `getIntrospectionQuery()`.
+/// What GraphiQL and most client code generators send: graphql-js `getIntrospectionQuery()`
+/// (16.8 and later, with nine levels of `ofType`; `tests/js/introspection.mjs` sends the real
+/// one).
 const INTROSPECTION: &str = r#"query IntrospectionQuery {
   __schema {
     queryType { name } mutationType { name } subscriptionType { name }
@@ -144,7 +146,8 @@ fragment InputValue on __InputValue { name description type { ...TypeRef } defau
 fragment TypeRef on __Type {
   kind name
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name
-    ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+    ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name } } } } } } } } }
 }"#;
 
 #[tokio::test]
@@ -155,6 +158,47 @@ async fn the_standard_introspection_query_is_answered() {
     assert_eq!(
         body["data"]["__schema"]["queryType"]["name"], "Query",
         "{body}"
+    );
+}
+
+/// Introspection is held to the same limits as data: nesting `ofType` past the depth of the
+/// standard query, or asking for the schema's types hundreds of times over, is refused at once.
+#[tokio::test]
+async fn an_abusive_introspection_query_is_refused() {
+    let api = TestApi::spawn().await;
+    let mut deep = "name".to_owned();
+    for _ in 0..20 {
+        deep = format!("ofType {{ {deep} }}");
+    }
+    let started = Instant::now();
+    let (status, body) = post(
+        &api,
+        json!({ "query": format!(r#"{{ __type(name: "Query") {{ {deep} }} }}"#) }),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("nested too deep"),
+        "{body}"
+    );
+
+    let copies: Vec<String> = (0..400)
+        .map(|i| format!("s{i}: __schema {{ types {{ name }} }}"))
+        .collect();
+    let (status, body) = post(
+        &api,
+        json!({ "query": format!("{{ {} }}", copies.join(" ")) }),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(code(&body), "QUERY_TOO_WIDE", "{body}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
     );
 }
 

@@ -38,9 +38,10 @@ pub use payload::{UserError, UserErrorCode};
 
 /// Deepest nesting a query may have. The deepest data query (a page of innovations with their
 /// project's implementer's region) is far below this; the deepest query clients send is the
-/// standard graphql-js introspection query of GraphiQL and code generators, 13 deep through its
-/// `TypeRef` fragment.
-pub const MAX_DEPTH: usize = 13;
+/// standard introspection query of GraphiQL and code generators, graphql-js
+/// `getIntrospectionQuery()`: since graphql-js 16.8 its `TypeRef` fragment nests `ofType` nine
+/// times, which makes it 15 deep (13 before).
+pub const MAX_DEPTH: usize = 15;
 /// Upper bound on a query's cost as async-graphql computes it: each field 1 plus its children,
 /// `__typename` free. No field carries a weight of its own yet (a list's page size, say), so
 /// today [`MAX_SELECTIONS`] is always the tighter bound; this one bites once fields do.

@@ -1,7 +1,8 @@
 //! The GraphQL endpoint over HTTP: `POST /graphql` (a JSON body, single or batched), `GET
 //! /graphql` with a query string (what Apollo's persisted queries send) for queries only, and
-//! GraphiQL on a plain `GET`. Answers are `application/graphql-response+json` or
-//! `application/json` as the client's `Accept` asks ([`Media`]).
+//! GraphiQL on a plain `GET` ([`super::graphiql`]). Answers are
+//! `application/graphql-response+json` or `application/json` as the client's `Accept` asks
+//! ([`Media`]).
 //!
 //! The body is read whole under the router's body limit (413 past it) before it is parsed, so a
 //! malformed request gets a 400 with a GraphQL error body instead of a half-read stream.
@@ -9,15 +10,16 @@
 use std::time::Instant;
 
 use async_graphql::ParseRequestError;
-use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::http::MultipartOptions;
 use async_graphql::{BatchRequest, BatchResponse};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::auth::principal;
+use super::graphiql;
 use super::media::{Media, readable_body};
 use crate::graphql::MAX_BATCH;
 use crate::graphql::read_only::{MutationRefused, ReadOnly};
@@ -51,14 +53,7 @@ pub async fn get(
     RawQuery(query): RawQuery,
 ) -> Response {
     match query.filter(|q| !q.is_empty()) {
-        None => Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql/ws")
-                .title("innohub")
-                .finish(),
-        )
-        .into_response(),
+        None => graphiql::page(),
         Some(q) => match async_graphql::http::parse_query_string(&q) {
             // Marked read-only: the schema refuses a mutation in it, including one that a
             // persisted-query hash stands for.

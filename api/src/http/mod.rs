@@ -5,6 +5,7 @@ mod auth;
 mod calendar;
 mod cancel;
 mod files;
+mod graphiql;
 mod graphql;
 mod health;
 mod media;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(websocket::upgrade))
+        .route(graphiql::ASSETS_ROUTE, get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics))
