@@ -125,3 +125,10 @@ pub async fn open_event(api: &TestApi, key: &str, capacity: Option<i64>) -> Stri
     publish(api, key, &id).await;
     id
 }
+
+/// The global id of an event that does not exist.
+pub fn unknown_event_id() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(format!("Event:{}", bson::oid::ObjectId::new().to_hex()))
+}

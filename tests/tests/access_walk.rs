@@ -40,6 +40,8 @@ enum Target {
     Registration,
     /// A partner key for region "12", made by an admin.
     ApiKey,
+    /// A reminder staff scheduled, due in 2035.
+    Reminder,
 }
 
 /// How the walk calls one mutation.
@@ -182,6 +184,17 @@ const RULES: &[Rule] = &[
     },
     rule("eraseRegistrantData", &[]),
     rule("refreshStatistics", &[]),
+    with(
+        "scheduleReminder",
+        &[],
+        |_| json!({ "addresses": ["jan.kowalski@example.pl"], "sendAt": "2035-01-15T09:00" }),
+    ),
+    with(
+        "rescheduleReminder",
+        &[("id", Reminder)],
+        |_| json!({ "sendAt": "2035-01-16T09:00" }),
+    ),
+    rule("cancelReminder", &[("id", Reminder)]),
 ];
 
 /// The fixtures' global ids.
@@ -223,8 +236,19 @@ async fn fixtures(api: &TestApi) -> Fixtures {
             json!({}),
         )
         .await;
+    let reminder = api
+        .data_as(
+            &staff,
+            r#"mutation { scheduleReminder(input: { subject: "Przypomnienie", body: "Spotkanie grupy.", addresses: ["jan.kowalski@example.pl"], sendAt: "2035-01-15T09:00" }) { reminder { id } } }"#,
+            json!({}),
+        )
+        .await;
     let text = |v: &Value| v.as_str().expect("an id").to_owned();
     Fixtures(HashMap::from([
+        (
+            Reminder,
+            text(&reminder["scheduleReminder"]["reminder"]["id"]),
+        ),
         (
             Innovation,
             Fixture::innovation("Asystent osobisty")

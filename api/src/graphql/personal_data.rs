@@ -127,6 +127,8 @@ pub struct ErasureGql {
     contacts: i32,
     /// How many thematic-group members were anonymised.
     thematic_group_members: i32,
+    /// How many messages to the person were deleted, or cleared of their address.
+    messages: i32,
 }
 
 impl From<personal_data::Erasure> for ErasureGql {
@@ -137,6 +139,7 @@ impl From<personal_data::Erasure> for ErasureGql {
             registrations: e.registrations as i32,
             contacts: e.contacts as i32,
             thematic_group_members: e.group_members as i32,
+            messages: e.messages as i32,
         }
     }
 }

@@ -339,6 +339,48 @@ pub async fn withdraw(db: &Database, mailing_id: ObjectId) -> StoreResult<u64> {
     Ok(r.modified_count)
 }
 
+/// Forgets `email` in the outbox (a person's erasure): deletes the messages to them, whatever
+/// their status (one not yet sent is not sent), and clears the address from messages that
+/// quote it as a reply-to or an event's contact. Staff's reminders stop listing it too.
+/// Answers how many messages were deleted or cleared.
+pub async fn erase(db: &Database, email: &Email) -> StoreResult<u64> {
+    let address = email.as_str();
+    let deleted = collection(db)
+        .delete_many(doc! { "to.email": address })
+        .await
+        .context("Failed to delete the person's messages")?
+        .deleted_count;
+    let mut cleared = 0;
+    for (filter, set) in [
+        (
+            doc! { "reply_to.email": address },
+            doc! { "reply_to": null },
+        ),
+        (
+            doc! { "data.event.contact_email": address },
+            doc! {
+                "data.event.contact_name": null,
+                "data.event.contact_email": null,
+                "data.event.contact_phone": null,
+            },
+        ),
+    ] {
+        cleared += collection(db)
+            .update_many(filter, doc! { "$set": set })
+            .await
+            .context("Failed to clear the person's address from messages")?
+            .modified_count;
+    }
+    db.collection::<Document>(collections::MAILINGS)
+        .update_many(
+            doc! { "addresses": address },
+            doc! { "$pull": { "addresses": address } },
+        )
+        .await
+        .context("Failed to remove the person from reminders")?;
+    Ok(deleted + cleared)
+}
+
 pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Mail>> {
     collection(db)
         .find_one(doc! { "_id": id })

@@ -31,6 +31,7 @@ pub async fn erase(db: &Database, email: &Email, actor: &str) -> StoreResult<Era
         registrations: 0,
         contacts: 0,
         group_members: 0,
+        messages: 0,
     };
     erasures(db)
         .insert_one(&erasure)
@@ -77,6 +78,7 @@ async fn carry_out(db: &Database, erasure: Erasure, email: &Email) -> StoreResul
     let registrations = erase_registrations(db, email).await?;
     let contacts = erase_contacts(db, email).await?;
     let group_members = groups::erase_members(db, email).await?;
+    let messages = crate::mail::outbox::erase(db, email).await?;
     let done = erasures(db)
         .find_one_and_update(
             doc! { "_id": erasure.id },
@@ -87,6 +89,7 @@ async fn carry_out(db: &Database, erasure: Erasure, email: &Email) -> StoreResul
                     "registrations": registrations as i64,
                     "contacts": contacts as i64,
                     "group_members": group_members as i64,
+                    "messages": messages as i64,
                 },
             },
         )
@@ -99,6 +102,7 @@ async fn carry_out(db: &Database, erasure: Erasure, email: &Email) -> StoreResul
         registrations,
         contacts,
         group_members,
+        messages,
         ..erasure
     }))
 }

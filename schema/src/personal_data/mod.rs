@@ -53,6 +53,10 @@ pub struct Erasure {
     pub contacts: u64,
     #[serde(default)]
     pub group_members: u64,
+    /// Messages to the person deleted from the outbox, and others cleared of their address
+    /// (as a reply-to or an event contact they quote).
+    #[serde(default)]
+    pub messages: u64,
 }
 
 pub fn erasures(db: &Database) -> Collection<Erasure> {
