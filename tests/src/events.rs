@@ -16,7 +16,7 @@ pub const EVENT_FIELDS: &str = r#"
   dateOptions { id schedule { start allDay firstDay } registrations fixed }
   datePollOpen
   audience { organizationKinds targetGroups description }
-  capacity registrationDeadline registrationUrl admission fee
+  capacity registrationDeadline registrationUrl admission fee reminderHoursBefore
   contact { name email phone }
   agenda { title speaker schedule { start } }
   presentedInnovations { title }

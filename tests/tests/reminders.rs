@@ -405,3 +405,123 @@ async fn warsaw_nine_oclock_on_clock_change_days_is_stored_as_the_right_instant_
     assert_eq!(r["userErrors"], json!([]), "{r}");
     assert_eq!(r["reminder"]["sendAt"], "2031-03-29T11:00:00+01:00", "{r}");
 }
+
+async fn event_reminders(api: &TestApi, key: &str, event: &str) -> Vec<Value> {
+    let data = api
+        .data_as(
+            key,
+            "query($e: ID!) { reminders(filter: { eventId: $e }, first: 20) { edges { node { kind status version sendAt subject } } } }",
+            json!({ "e": event }),
+        )
+        .await;
+    data["reminders"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+fn of_kind<'a>(reminders: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    reminders.iter().filter(|r| r["kind"] == kind).collect()
+}
+
+#[tokio::test]
+async fn a_published_event_keeps_its_reminders_in_step_and_tells_registrants_of_every_change() {
+    let api = TestApi::spawn().await;
+    let _worker = TestWorker::spawn_for(&api).await;
+    let staff = api.key("staff", None).await;
+    let e = create(
+        &api,
+        &staff,
+        json!({
+            "kind": "SEMINAR", "title": "Seminarium o usługach opiekuńczych",
+            "start": "2031-06-16T10:00", "registrationDeadline": "2031-06-10T15:00",
+            "admission": "FREE", "reminderHoursBefore": 48,
+            "venue": { "street": "ul. Piastowska 32", "city": "Zielona Góra", "region": "08" },
+            "contact": { "name": "Anna Żurek", "email": format!("organizator-{}@lubuskie.example.pl", unique_name("o")) },
+        }),
+    )
+    .await;
+    let event = e["id"].as_str().expect("id").to_owned();
+    assert_eq!(e["reminderHoursBefore"], 48);
+    publish(&api, &staff, &event).await;
+    let to = address("uczestnik");
+    register(&api, &event, &to).await;
+
+    // Published: the registrants' reminder 48 h before the start, the organisers' 48 h before
+    // registration closes.
+    let r = event_reminders(&api, &staff, &event).await;
+    assert_eq!(
+        of_kind(&r, "BEFORE_START")[0]["sendAt"],
+        "2031-06-14T10:00:00+02:00",
+        "{r:?}"
+    );
+    assert_eq!(
+        of_kind(&r, "BEFORE_DEADLINE")[0]["sendAt"],
+        "2031-06-08T15:00:00+02:00",
+        "{r:?}"
+    );
+
+    // Moved a week later: the reminders follow (a new version each) and registrants are told.
+    let moved = api
+        .data_as(
+            &staff,
+            "mutation($input: UpdateEventInput!) { updateEvent(input: $input) { userErrors { field message } } }",
+            json!({ "input": { "id": event, "start": "2031-06-23T10:00" } }),
+        )
+        .await;
+    assert_eq!(moved["updateEvent"]["userErrors"], json!([]), "{moved}");
+    let r = event_reminders(&api, &staff, &event).await;
+    let before_start = of_kind(&r, "BEFORE_START")[0];
+    assert_eq!(before_start["sendAt"], "2031-06-21T10:00:00+02:00", "{r:?}");
+    assert_eq!(before_start["version"], 2);
+    let got = wait_for(&to, 2, WAIT).await;
+    assert_eq!(
+        got[1].header("Subject").as_deref(),
+        Some("Nowy termin wydarzenia: Seminarium o usługach opiekuńczych")
+    );
+    assert!(
+        got[1]
+            .part("text/plain")
+            .expect("text")
+            .contains("23 czerwca 2031")
+    );
+
+    // Cancelled: its reminders are cancelled and registrants are told why.
+    let cancelled = api
+        .data_as(
+            &staff,
+            "mutation($input: CancelEventInput!) { cancelEvent(input: $input) { userErrors { field message } } }",
+            json!({ "input": { "id": event, "reason": "choroba prelegenta" } }),
+        )
+        .await;
+    assert_eq!(
+        cancelled["cancelEvent"]["userErrors"],
+        json!([]),
+        "{cancelled}"
+    );
+    let r = event_reminders(&api, &staff, &event).await;
+    for kind in ["BEFORE_START", "BEFORE_DEADLINE"] {
+        assert_eq!(of_kind(&r, kind)[0]["status"], "CANCELLED", "{r:?}");
+    }
+    let got = wait_for(&to, 3, WAIT).await;
+    assert_eq!(
+        got[2].header("Subject").as_deref(),
+        Some("Wydarzenie odwołane: Seminarium o usługach opiekuńczych")
+    );
+    assert!(
+        got[2]
+            .part("text/plain")
+            .expect("text")
+            .contains("Powód: choroba prelegenta")
+    );
+    // Staff see every message a registration caused.
+    let db = api.db().await;
+    let n = db
+        .collection::<bson::Document>("outbox")
+        .count_documents(bson::doc! { "to.email": &to, "status": "SENT" })
+        .await
+        .expect("count");
+    assert_eq!(n, 3);
+}

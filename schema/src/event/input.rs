@@ -102,6 +102,9 @@ pub struct EventFields {
     pub material_ids: Option<Vec<ObjectId>>,
     pub thematic_group_id: Option<Option<ObjectId>>,
     pub project_id: Option<Option<ObjectId>>,
+    /// How many hours before the start confirmed registrants are reminded; `Some(None)` goes
+    /// back to the hub's default.
+    pub reminder_hours_before: Option<Option<i32>>,
     /// Only on create: DRAFT (the default), PUBLISHED, or COMPLETED to record a past event.
     pub status: Option<EventStatus>,
 }
@@ -389,6 +392,14 @@ impl EventFields {
         }
         if let Some(a) = self.admission {
             e.admission = a;
+        }
+        match self.reminder_hours_before {
+            Some(Some(h)) if !(1..=14 * 24).contains(&h) => p.push(DomainError::invalid(
+                FieldPath::input("reminderHoursBefore"),
+                "between 1 hour and 14 days (336 hours)",
+            )),
+            Some(h) => e.reminder_minutes_before = h.map(|h| i64::from(h) * 60),
+            None => {}
         }
         if let Some(fee) = self.fee {
             e.fee = fee.and_then(|f| p.check(Money::parse_str(&f, FieldPath::input("fee"))));

@@ -176,6 +176,9 @@ pub struct EventFieldsInput {
     admission: Option<AdmissionGql>,
     /// Fee in PLN for a paid event, e.g. "150.00".
     fee: MaybeUndefined<Decimal>,
+    /// How many hours before the start (1 to 336) confirmed registrants get a reminder by
+    /// mail; 24 when not set; null goes back to 24.
+    reminder_hours_before: MaybeUndefined<i32>,
     /// Whom to ask about the event.
     contact: Option<ContactInput>,
     /// The programme, item by item; replaces it.
@@ -305,6 +308,7 @@ impl EventFieldsInput {
             registration_url: self.registration_url,
             admission: self.admission.map(Into::into),
             fee: patch(self.fee, |f| Ok(f.to_string()))?,
+            reminder_hours_before: patch(self.reminder_hours_before, Ok)?,
             contact: self.contact.map(|c| ContactFields {
                 name: c.name,
                 email: c.email,

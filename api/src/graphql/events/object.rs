@@ -308,6 +308,10 @@ impl EventGql {
     async fn capacity(&self) -> Option<i32> {
         self.0.capacity.map(|c| c as i32)
     }
+    /// How many hours before the start confirmed registrants are reminded by mail.
+    async fn reminder_hours_before(&self) -> i64 {
+        self.0.reminder_minutes_before.map_or(24, |m| m / 60)
+    }
     /// Last moment to register, in Warsaw time; null when registering is open until the start.
     async fn registration_deadline(&self) -> Option<DateTime<FixedOffset>> {
         self.0.registration_deadline.map(warsaw)

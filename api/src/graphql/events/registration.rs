@@ -1,5 +1,6 @@
 //! A person's registration for an event, as staff and the registrant see it.
 
+use crate::graphql::reminders::DeliveryGql;
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
@@ -79,6 +80,22 @@ impl RegistrationGql {
     async fn email(&self, ctx: &Context<'_>) -> Option<String> {
         self.personal(ctx, |r| r.email.as_ref().map(|e| e.as_str().to_owned()))
             .flatten()
+    }
+    /// The mail the hub sent the registrant about this registration (received, promoted,
+    /// cancelled) and how each delivery went; staff and admins only, empty for others.
+    async fn messages(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DeliveryGql>> {
+        if !auth::sees_personal_data(ctx) {
+            return Ok(Vec::new());
+        }
+        let db = ctx.data::<mongodb::Database>()?;
+        let found = innohub_schema::mail::outbox::about(
+            db,
+            bson::doc! { "about.registration_id": self.registration.id },
+            50,
+        )
+        .await
+        .or_internal()?;
+        Ok(found.into_iter().map(DeliveryGql).collect())
     }
     /// The registrant's phone number; personal data.
     async fn phone(&self, ctx: &Context<'_>) -> Option<String> {
