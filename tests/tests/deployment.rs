@@ -42,6 +42,13 @@ fn compose_has_mongo_redis_mail_api_and_worker_with_health_checks() {
     let redis_cmd = format!("{:?}", services["redis"]["command"]);
     assert!(redis_cmd.contains("appendonly"), "Redis persists with AOF");
     assert_eq!(services["api"]["ports"][0], "8080:8080");
+    // The worker's /metrics and /healthz, and the public address its mail links point to.
+    assert_eq!(services["worker"]["ports"][0], "9090:9090");
+    assert_eq!(
+        services["worker"]["environment"]["INNOHUB_WORKER_BIND"],
+        "0.0.0.0:9090"
+    );
+    assert!(services["worker"]["environment"]["INNOHUB_PUBLIC_URL"].is_string());
     assert_eq!(services["api"]["build"]["target"], "api");
     assert_eq!(services["worker"]["build"]["target"], "worker");
     for (name, var) in [("api", "INNOHUB_MONGO_URI"), ("worker", "INNOHUB_SMTP_URL")] {

@@ -271,3 +271,43 @@ async fn mail_written_while_the_worker_is_down_goes_out_once_it_starts() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(received_by(&to).len(), 1);
 }
+
+#[tokio::test]
+async fn the_worker_reports_its_health_and_what_it_sent_on_its_own_port() {
+    let api = TestApi::spawn().await;
+    let worker = TestWorker::spawn_for(&api).await;
+    let health = reqwest::get(worker.ops_url("/healthz"))
+        .await
+        .expect("healthz");
+    assert_eq!(health.status(), 200);
+    let body: Value = health.json().await.expect("json");
+    assert_eq!(
+        body,
+        json!({ "status": "ok", "mongodb": "ok", "redis": "ok" })
+    );
+
+    let staff = api.key("staff", None).await;
+    let event = event_with(&api, &staff, None).await;
+    let to = address("metryki");
+    register(&api, &event, "Metryka", &to).await;
+    wait_for(&to, 1, WAIT).await;
+    let metrics = eventually("the send to be counted", WAIT, || async {
+        let text = reqwest::get(worker.ops_url("/metrics"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        text.contains("innohub_worker_mail_total{status=\"sent\"} 1")
+            .then_some(text)
+    })
+    .await;
+    for name in [
+        "innohub_worker_mail_send_duration_seconds",
+        "innohub_worker_reminder_lateness_seconds",
+        "innohub_worker_queue_depth{queue=\"deliver_mail_v1\",state=\"ready\"}",
+        "innohub_worker_queue_depth{queue=\"send_mailing_v1\",state=\"scheduled\"}",
+    ] {
+        assert!(metrics.contains(name), "{name} missing from:\n{metrics}");
+    }
+}
