@@ -297,3 +297,24 @@ async fn a_job_is_shown_to_staff_and_its_requester_and_is_not_found_for_others()
         );
     }
 }
+
+/// Two deliveries of one run at the same moment (apalis' at-least-once, the sweeper pushing a
+/// run Redis still holds): exactly one of them may run it.
+#[tokio::test]
+async fn two_deliveries_at_once_claim_a_run_once() {
+    use innohub_schema::jobs::{self, JobKind, runs};
+    let api = TestApi::spawn().await;
+    let db = api.db().await;
+    let run = jobs::request(&db, &api.queue(), JobKind::RefreshStatistics, None)
+        .await
+        .expect("a run");
+    let (a, b) = tokio::join!(runs::begin(&db, &run.id), runs::begin(&db, &run.id));
+    let claimed = [a, b]
+        .into_iter()
+        .map(|r| r.expect("claim"))
+        .filter(Option::is_some)
+        .count();
+    assert_eq!(claimed, 1);
+    // Still running: a later delivery does nothing either.
+    assert!(runs::begin(&db, &run.id).await.expect("claim").is_none());
+}

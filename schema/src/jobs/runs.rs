@@ -89,13 +89,28 @@ pub async fn find(db: &Database, id: &str) -> StoreResult<Option<JobRun>> {
         .context("Failed to read the job run")
 }
 
-/// Claims a run for execution. Returns `None` when the run is unknown or already done, in which
-/// case the delivery is a duplicate and must do nothing.
+/// How long a RUNNING run is left to the worker that claimed it before another may take it
+/// over (that worker died); far longer than any run takes.
+const RUN_LEASE_MINUTES: i64 = 10;
+
+/// Claims a run for execution: a QUEUED or FAILED one, or one RUNNING so long that its worker
+/// must have died. Returns `None` when the run is unknown, done, or running elsewhere, in which
+/// case the delivery is a duplicate and must do nothing: two deliveries at once run it once.
 pub async fn begin(db: &Database, id: &str) -> StoreResult<Option<JobRun>> {
+    let now = Utc::now();
+    let stale = bson::DateTime::from_chrono(now - chrono::Duration::minutes(RUN_LEASE_MINUTES));
     runs(db)
         .find_one_and_update(
-            doc! { "_id": id, "status": { "$ne": "DONE" } },
-            doc! { "$set": { "status": "RUNNING" }, "$inc": { "attempts": 1 } },
+            doc! { "_id": id, "$or": [
+                { "status": { "$in": ["QUEUED", "FAILED"] } },
+                { "status": "RUNNING", "started_at": { "$lt": stale } },
+                // Runs claimed before claims were timed.
+                { "status": "RUNNING", "started_at": null },
+            ] },
+            doc! {
+                "$set": { "status": "RUNNING", "started_at": bson::DateTime::from_chrono(now) },
+                "$inc": { "attempts": 1 },
+            },
         )
         .return_document(mongodb::options::ReturnDocument::After)
         .await
