@@ -2,6 +2,7 @@
 //! envelope beside it in `INNOHUB_MAILDIR`, shared by all tests, so each test finds its own
 //! mail by recipient (addresses a test makes up are its own).
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Duration;
 
@@ -56,8 +57,19 @@ impl Received {
 
 /// Every message the server has accepted for `address` so far, oldest first.
 pub fn received_by(address: &str) -> Vec<Received> {
+    received_by_each(&[address.to_owned()])
+        .into_values()
+        .next()
+        .unwrap_or_default()
+}
+
+/// What each of `addresses` has received so far, oldest first, reading the mail directory
+/// once (a test with hundreds of recipients would otherwise read it hundreds of times).
+pub fn received_by_each(addresses: &[String]) -> HashMap<String, Vec<Received>> {
+    let wanted: HashSet<String> = addresses.iter().map(|a| a.to_lowercase()).collect();
+    let mut found: HashMap<String, Vec<Received>> =
+        wanted.iter().map(|a| (a.clone(), Vec::new())).collect();
     let dir = &Services::get().maildir;
-    let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return found;
     };
@@ -66,22 +78,26 @@ pub fn received_by(address: &str) -> Vec<Received> {
         if path.extension().and_then(|e| e.to_str()) != Some("json") {
             continue;
         }
-        if let Some(r) = read(&path, address) {
-            found.push(r);
+        if let Some(r) = read(&path, &wanted) {
+            for to in r.rcpt_tos.iter().filter(|t| wanted.contains(*t)) {
+                found.entry(to.clone()).or_default().push(r.clone());
+            }
         }
     }
-    found.sort_by(|a, b| a.received_at.total_cmp(&b.received_at));
+    for messages in found.values_mut() {
+        messages.sort_by(|a, b| a.received_at.total_cmp(&b.received_at));
+    }
     found
 }
 
-fn read(envelope: &Path, address: &str) -> Option<Received> {
+fn read(envelope: &Path, wanted: &HashSet<String>) -> Option<Received> {
     let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(envelope).ok()?).ok()?;
     let rcpt_tos: Vec<String> = meta["rcpt_tos"]
         .as_array()?
         .iter()
         .filter_map(|v| v.as_str().map(str::to_lowercase))
         .collect();
-    if !rcpt_tos.iter().any(|r| r == &address.to_lowercase()) {
+    if !rcpt_tos.iter().any(|r| wanted.contains(r)) {
         return None;
     }
     let raw = std::fs::read(envelope.with_extension("eml")).ok()?;
