@@ -4,6 +4,7 @@
 //! apalis workers run a cron schedule and the sweeper, which re-enqueues jobs MongoDB still
 //! records as not done: Redis may lose a job, MongoDB does not.
 
+pub mod clock;
 pub mod jobs;
 pub mod mail;
 pub mod metrics;
@@ -128,6 +129,11 @@ pub async fn run(
         settings.sweep_after,
         stop.clone(),
     ));
+    let clock = tokio::spawn(clock::run(
+        mail.clone(),
+        settings.mail_concurrency,
+        stop.clone(),
+    ));
     let ops = tokio::spawn(ops::serve(
         ops_listener,
         db.clone(),
@@ -148,6 +154,7 @@ pub async fn run(
     stop.cancel();
     let _ = sweeper.await;
     let _ = ops.await;
+    let _ = clock.await;
     result.context("Worker monitor failed")?;
     tracing::info!("worker stopped");
     Ok(())

@@ -203,10 +203,14 @@ pub async fn find(db: &Database, filter: Document) -> StoreResult<Vec<Mailing>> 
         .context("Failed to read mailings")
 }
 
-/// Tells the worker to send `mailing` at its due time (pushed with its version); what Redis
-/// does not take, the sweeper finds.
+/// Tells the worker to send `mailing` now, when it is due now (a change notice). A mailing due
+/// later is found by the worker's clock ([`send::due`]) when its time comes, not scheduled in
+/// Redis: apalis-redis 1.0 promotes all due scheduled tasks of a queue in one Lua call, which
+/// fails for good (and stops the queue) once several thousand fall due in the same second, as
+/// a burst of reminders for one moment does. What Redis does not take, the sweeper finds.
 pub async fn push(queue: &crate::jobs::queue::JobQueue, mailing: &Mailing) {
-    let Some(at) = mailing.due_at else {
+    let now = Utc::now();
+    let Some(at) = mailing.due_at.filter(|at| *at <= now) else {
         return;
     };
     if mailing.status != MailingStatus::Scheduled {

@@ -187,6 +187,26 @@ async fn finish_if_done(db: &Database, m: &Mailing) -> StoreResult<()> {
     Ok(())
 }
 
+/// Scheduled mailings whose time has come, the earliest first (at most `limit`): what the
+/// worker's clock sends next.
+pub async fn due(db: &Database, limit: i64) -> StoreResult<Vec<(ObjectId, i64)>> {
+    let rows: Vec<Document> = collection(db)
+        .clone_with_type::<Document>()
+        .find(doc! { "status": "SCHEDULED", "due_at": { "$lte": bson::DateTime::now() } })
+        .sort(doc! { "due_at": 1 })
+        .projection(doc! { "_id": 1, "version": 1 })
+        .limit(limit)
+        .await
+        .context("Failed to look for due mailings")?
+        .try_collect()
+        .await
+        .context("Failed to read due mailings")?;
+    Ok(rows
+        .iter()
+        .filter_map(|d| Some((d.get_object_id("_id").ok()?, d.get_i64("version").ok()?)))
+        .collect())
+}
+
 /// Mailings the worker should be told about again: due and not pushed for `stale`, or left
 /// half expanded under an expired lease. Their `pushed_at` moves on.
 pub async fn overdue(

@@ -30,7 +30,8 @@ pub async fn run(job: SendMailingV1, ctx: Data<MailContext>) -> Result<(), BoxDy
     Ok(())
 }
 
-async fn send_mailing(ctx: &MailContext, id: ObjectId, version: i64) -> StoreResult<()> {
+/// Sends mailing `id` in `version` if it is there to be sent; shared by the job and the clock.
+pub async fn send_mailing(ctx: &MailContext, id: ObjectId, version: i64) -> StoreResult<()> {
     let lease = chrono::Duration::from_std(ctx.lease).unwrap_or(chrono::Duration::minutes(2));
     let pending = match send::claim(&ctx.db, id, version, lease).await? {
         Some(claimed) => {
