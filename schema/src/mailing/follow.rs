@@ -4,15 +4,12 @@
 //! moved or cancelled.
 
 use bson::doc;
-use bson::oid::ObjectId;
 use chrono::Duration;
 use mongodb::Database;
 use mongodb::options::ReturnDocument;
 
 use super::schedule::due;
-use super::{
-    Anchor, Audience, Counts, Mailing, MailingKind, MailingStatus, Timing, collection, find, push,
-};
+use super::{Anchor, Audience, Mailing, MailingKind, Timing, collection, find, push};
 use crate::event::{Event, EventStatus};
 use crate::jobs::queue::JobQueue;
 use crate::mail::Template;
@@ -24,7 +21,6 @@ pub const BEFORE_START: Duration = Duration::hours(24);
 pub const BEFORE_DEADLINE: Duration = Duration::hours(48);
 
 fn automatic(event: &Event, kind: MailingKind) -> Mailing {
-    let now = bson::DateTime::now().to_chrono();
     let (anchor, before, audience, subject, body) = match kind {
         MailingKind::BeforeDeadline => (
             Anchor::RegistrationDeadline,
@@ -51,28 +47,12 @@ fn automatic(event: &Event, kind: MailingKind) -> Mailing {
         anchor,
         minutes_before: before.num_minutes(),
     };
+    let due_at = due(&timing, Some(event));
     Mailing {
-        id: ObjectId::new(),
-        version: 1,
-        kind,
-        template: Template::Reminder,
         subject,
         body,
-        extra: doc! {},
-        addresses: Vec::new(),
         audiences: vec![audience],
-        due_at: due(&timing, Some(event)),
-        timing,
-        event_id: Some(event.id),
-        status: MailingStatus::Scheduled,
-        expanded: false,
-        counts: Counts::default(),
-        created_by: None,
-        lease_until: None,
-        pushed_at: Some(now),
-        created_at: now,
-        updated_at: now,
-        finished_at: None,
+        ..Mailing::scheduled(kind, Template::Reminder, timing, due_at, Some(event.id))
     }
 }
 
@@ -216,31 +196,20 @@ async fn announce(
 ) -> StoreResult<()> {
     let now = bson::DateTime::now().to_chrono();
     let mailing = Mailing {
-        id: ObjectId::new(),
-        version: 1,
-        kind: MailingKind::EventChanged,
-        template: Template::EventChanged,
         subject: format!("{headline}: {}", event.title),
-        body: String::new(),
         extra: doc! {
             "headline": headline,
             "message": message,
             "reason": event.cancellation_reason.clone(),
         },
-        addresses: Vec::new(),
         audiences: vec![Audience::Registered { event_id: event.id }],
-        timing: Timing::At { at: now },
-        due_at: Some(now),
-        event_id: Some(event.id),
-        status: MailingStatus::Scheduled,
-        expanded: false,
-        counts: Counts::default(),
-        created_by: None,
-        lease_until: None,
-        pushed_at: Some(now),
-        created_at: now,
-        updated_at: now,
-        finished_at: None,
+        ..Mailing::scheduled(
+            MailingKind::EventChanged,
+            Template::EventChanged,
+            Timing::At { at: now },
+            Some(now),
+            Some(event.id),
+        )
     };
     collection(db)
         .insert_one(&mailing)

@@ -182,6 +182,43 @@ pub struct Mailing {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+impl Mailing {
+    /// A new mailing of `kind`, version 1, SCHEDULED for `due_at`, nothing of it sent yet; the
+    /// caller says what it says and to whom.
+    pub fn scheduled(
+        kind: MailingKind,
+        template: Template,
+        timing: Timing,
+        due_at: Option<DateTime<Utc>>,
+        event_id: Option<ObjectId>,
+    ) -> Self {
+        let now = bson::DateTime::now().to_chrono();
+        Self {
+            id: ObjectId::new(),
+            version: 1,
+            kind,
+            template,
+            subject: String::new(),
+            body: String::new(),
+            extra: doc! {},
+            addresses: Vec::new(),
+            audiences: Vec::new(),
+            timing,
+            due_at,
+            event_id,
+            status: MailingStatus::Scheduled,
+            expanded: false,
+            counts: Counts::default(),
+            created_by: None,
+            lease_until: None,
+            pushed_at: Some(now),
+            created_at: now,
+            updated_at: now,
+            finished_at: None,
+        }
+    }
+}
+
 pub fn collection(db: &Database) -> Collection<Mailing> {
     db.collection(collections::MAILINGS)
 }

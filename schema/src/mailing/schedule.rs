@@ -8,7 +8,7 @@ use mongodb::Database;
 use mongodb::options::ReturnDocument;
 
 use super::audience::{Audience, event_of};
-use super::{Anchor, Counts, Mailing, MailingKind, MailingStatus, Timing, collection, push};
+use super::{Anchor, Mailing, MailingKind, MailingStatus, Timing, collection, push};
 use crate::cooperation::ThematicGroup;
 use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
@@ -244,27 +244,18 @@ pub async fn schedule(
         .map(|e| e.id)
         .or_else(|| input.audiences.iter().find_map(event_of));
     let mailing = Mailing {
-        id: ObjectId::new(),
-        version: 1,
-        kind: MailingKind::Reminder,
-        template: Template::Reminder,
         subject: subject.unwrap_or_default(),
         body: body.unwrap_or_default(),
-        extra: doc! {},
         addresses,
         audiences: input.audiences,
-        timing,
-        due_at: Some(due_at),
-        event_id,
-        status: MailingStatus::Scheduled,
-        expanded: false,
-        counts: Counts::default(),
         created_by,
-        lease_until: None,
-        pushed_at: Some(now),
-        created_at: now,
-        updated_at: now,
-        finished_at: None,
+        ..Mailing::scheduled(
+            MailingKind::Reminder,
+            Template::Reminder,
+            timing,
+            Some(due_at),
+            event_id,
+        )
     };
     collection(db)
         .insert_one(&mailing)
