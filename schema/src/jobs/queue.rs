@@ -123,22 +123,16 @@ impl JobQueue {
         if ids.is_empty() {
             return Ok(());
         }
-        let payloads = ids
+        let payloads: Vec<DeliverMailV1> = ids
             .iter()
             .map(|id| DeliverMailV1 {
                 mail_id: id.to_hex(),
             })
             .collect();
-        let push = async {
-            let mut storage = self.storage::<DeliverMailV1>().await?;
-            storage
-                .push_bulk(payloads)
-                .await
-                .map_err(|e| anyhow::anyhow!("Failed to push mail to Redis: {e}").into())
-        };
-        tokio::time::timeout(REDIS_TIMEOUT * 2, push)
-            .await
-            .context("Pushing mail to Redis timed out")?
+        self.with_storage(|mut s: RedisStorage<DeliverMailV1>| async move {
+            s.push_bulk(payloads).await.map_err(|e| e.to_string())
+        })
+        .await
     }
 
     /// Tells the worker to send mailing `id` in `version` at `at` (apalis promotes scheduled
@@ -149,26 +143,14 @@ impl JobQueue {
         version: i64,
         at: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<()> {
-        let task = apalis::prelude::TaskBuilder::new(SendMailingV1 {
-            mailing_id: id.to_hex(),
-            version,
-        })
-        .run_at_timestamp(whole_second_after(at))
-        .build();
-        self.push_scheduled(task).await
-    }
-
-    async fn push_scheduled<J: Job>(&self, task: apalis::prelude::Task<J>) -> StoreResult<()> {
-        let push = async {
-            let mut storage = self.storage::<J>().await?;
-            storage
-                .push_task(task)
-                .await
-                .map_err(|e| anyhow::anyhow!("Failed to push the job to Redis: {e}").into())
-        };
-        tokio::time::timeout(REDIS_TIMEOUT * 2, push)
-            .await
-            .context("Pushing the job to Redis timed out")?
+        self.push_at(
+            SendMailingV1 {
+                mailing_id: id.to_hex(),
+                version,
+            },
+            at,
+        )
+        .await
     }
 
     /// Tells the worker to send an outbox message at `at` (a retry after a transient failure).
@@ -177,23 +159,51 @@ impl JobQueue {
         id: bson::oid::ObjectId,
         at: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<()> {
-        let task = apalis::prelude::TaskBuilder::new(DeliverMailV1 {
-            mail_id: id.to_hex(),
+        self.push_at(
+            DeliverMailV1 {
+                mail_id: id.to_hex(),
+            },
+            at,
+        )
+        .await
+    }
+
+    async fn push_at<J: Job>(
+        &self,
+        payload: J,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        let task = apalis::prelude::TaskBuilder::new(payload)
+            .run_at_timestamp(whole_second_after(at))
+            .build();
+        self.with_storage(|mut s: RedisStorage<J>| async move {
+            s.push_task(task).await.map_err(|e| e.to_string())
         })
-        .run_at_timestamp(whole_second_after(at))
-        .build();
-        self.push_scheduled(task).await
+        .await
     }
 
     async fn push_payload<J: Job>(&self, payload: J) -> StoreResult<()> {
-        let push = async {
-            let mut storage = self.storage::<J>().await?;
-            storage
-                .push(payload)
+        self.with_storage(|mut s: RedisStorage<J>| async move {
+            s.push(payload).await.map_err(|e| e.to_string())
+        })
+        .await
+    }
+
+    /// The one way every push reaches Redis: `J`'s storage, and a bound on how long it may
+    /// take, so a request never hangs on a Redis that does not answer.
+    async fn with_storage<J, F, Fut>(&self, push: F) -> StoreResult<()>
+    where
+        J: Job,
+        F: FnOnce(RedisStorage<J>) -> Fut,
+        Fut: std::future::Future<Output = Result<(), String>>,
+    {
+        let attempt = async {
+            let storage = self.storage::<J>().await?;
+            push(storage)
                 .await
                 .map_err(|e| anyhow::anyhow!("Failed to push the job to Redis: {e}").into())
         };
-        tokio::time::timeout(REDIS_TIMEOUT * 2, push)
+        tokio::time::timeout(REDIS_TIMEOUT * 2, attempt)
             .await
             .context("Pushing the job to Redis timed out")?
     }
