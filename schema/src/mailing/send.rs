@@ -207,8 +207,9 @@ pub async fn due(db: &Database, limit: i64) -> StoreResult<Vec<(ObjectId, i64)>>
         .collect())
 }
 
-/// Mailings the worker should be told about again: due and not pushed for `stale`, or left
-/// half expanded under an expired lease. Their `pushed_at` moves on.
+/// Mailings whose expansion a dead worker left unfinished (SENDING, not expanded, lease run
+/// out), for the sweep to push again. Due SCHEDULED ones are the clock's ([`due`]). Their
+/// `pushed_at` moves on.
 pub async fn overdue(
     db: &Database,
     stale: Duration,
@@ -219,12 +220,12 @@ pub async fn overdue(
     let before = bson::DateTime::from_chrono(now - stale);
     let rows: Vec<Document> = collection(db)
         .clone_with_type::<Document>()
-        .find(doc! { "$or": [
-            { "status": "SCHEDULED", "due_at": { "$lte": at }, "$or": [
-                { "pushed_at": null }, { "pushed_at": { "$lt": before } },
-            ] },
-            { "status": "SENDING", "expanded": false, "lease_until": { "$lt": at } },
-        ] })
+        .find(doc! {
+            "status": "SENDING",
+            "expanded": false,
+            "lease_until": { "$lt": at },
+            "$or": [{ "pushed_at": null }, { "pushed_at": { "$lt": before } }],
+        })
         .projection(doc! { "_id": 1, "version": 1 })
         .limit(limit)
         .await
