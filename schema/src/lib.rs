@@ -10,6 +10,7 @@ pub mod cooperation;
 pub mod db;
 pub mod error;
 pub mod event;
+pub mod handbook;
 pub mod innovation;
 pub mod jobs;
 pub mod mail;
