@@ -31,6 +31,7 @@ pub mod collections {
     pub const UNSUBSCRIBES: &str = "unsubscribes";
     pub const THEMATIC_GROUPS: &str = "thematic_groups";
     pub const AGREEMENTS: &str = "agreements";
+    pub const HANDBOOKS: &str = "handbooks";
 }
 
 /// Connects to MongoDB and checks the server answers, so a wrong URI fails at start with a
@@ -280,6 +281,13 @@ const INDEXES: &[IndexSpec] = &[
         name: "parties",
         keys: || doc! { "party_ids": 1 },
         unique: false,
+    },
+    // Handbook versions: one number per material, listed newest first.
+    IndexSpec {
+        collection: collections::HANDBOOKS,
+        name: "material_number_unique",
+        keys: || doc! { "material_id": 1, "number": 1 },
+        unique: true,
     },
     IndexSpec {
         collection: collections::JOB_RUNS,

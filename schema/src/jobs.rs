@@ -43,11 +43,31 @@ pub struct SendMailingV1 {
     pub version: i64,
 }
 
+/// Render a version of a handbook (its run's `subject`) into its PDF and HTML edition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderHandbookV1 {
+    /// The `job_runs` record this delivery belongs to.
+    pub run_id: String,
+}
+
 /// What a job run does; stored with the run so the sweeper knows which queue to push it to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum JobKind {
     RefreshStatistics,
+    RenderHandbook,
+}
+
+impl JobKind {
+    /// How long a claimed run is its worker's before another may take it over. A handbook's
+    /// worker renews its lease while it renders, so a stopped worker's render is taken up
+    /// within half a minute; statistics are not renewed, and take far less than their lease.
+    pub fn lease(self) -> chrono::Duration {
+        match self {
+            JobKind::RefreshStatistics => chrono::Duration::minutes(10),
+            JobKind::RenderHandbook => chrono::Duration::seconds(30),
+        }
+    }
 }
 
 /// Asks for a job of `kind` on behalf of `requested_by` (a key id; none for the schedule).
@@ -69,9 +89,38 @@ pub async fn request(
     if let Some(waiting) = runs::queued(db, kind).await? {
         return Ok(waiting);
     }
-    let run = runs::create(db, kind, requested_by).await?;
-    if let Err(e) = queue.push(&run).await {
+    start(db, queue, kind, None, requested_by).await
+}
+
+/// Records a new run of `kind` about `subject` and pushes it, whatever else waits: for work on
+/// one thing that only its own run does (a handbook version). If Redis does not take it, the
+/// worker's sweeper pushes it later.
+pub async fn start(
+    db: &Database,
+    queue: &JobQueue,
+    kind: JobKind,
+    subject: Option<ObjectId>,
+    requested_by: Option<ObjectId>,
+) -> crate::store_error::StoreResult<JobRun> {
+    let run = record(db, kind, subject, requested_by).await?;
+    push(queue, &run).await;
+    Ok(run)
+}
+
+/// Records a new run without pushing it, for a caller that writes what the run works on first
+/// and then [`push`]es it: a run is never handed out before its subject exists.
+pub async fn record(
+    db: &Database,
+    kind: JobKind,
+    subject: Option<ObjectId>,
+    requested_by: Option<ObjectId>,
+) -> crate::store_error::StoreResult<JobRun> {
+    runs::create(db, kind, subject, requested_by).await
+}
+
+/// Pushes a recorded run; what Redis does not take, the worker's sweeper pushes later.
+pub async fn push(queue: &JobQueue, run: &JobRun) {
+    if let Err(e) = queue.push(run).await {
         tracing::warn!(error = e.chain(), run_id = %run.id, "enqueue failed; left to the sweeper");
     }
-    Ok(run)
 }

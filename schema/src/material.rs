@@ -58,6 +58,12 @@ pub struct Material {
     pub region: Option<RegionCode>,
     pub published: bool,
     pub file: Option<StoredFile>,
+    /// A handbook the worker makes (`generateHandbook`), with versions in `handbooks`.
+    #[serde(default)]
+    pub generated: bool,
+    /// For a generated handbook: the version whose PDF `file` is (the newest READY one).
+    #[serde(default)]
+    pub handbook_version: Option<i32>,
     #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
     pub created_at: DateTime<Utc>,
     #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
@@ -162,6 +168,8 @@ impl Material {
             region: None,
             published: false,
             file: None,
+            generated: false,
+            handbook_version: None,
             created_at: now,
             updated_at: now,
         }
@@ -247,26 +255,33 @@ pub async fn for_innovations(
         .context("Failed to read materials")
 }
 
-/// Stores `content` in GridFS and points the material at it; the previous file, if any, is
-/// deleted after the new one is in place, so a download never finds the record without a file.
-pub async fn attach_file(
-    db: &Database,
-    id: ObjectId,
-    filename: &str,
-    content_type: &str,
-    content: &[u8],
-) -> StoreResult<Option<Material>> {
-    let bucket = db.gridfs_bucket(
+fn bucket(db: &Database) -> mongodb::gridfs::GridFsBucket {
+    db.gridfs_bucket(
         GridFsBucketOptions::builder()
             .bucket_name(BUCKET.to_owned())
             .build(),
-    );
+    )
+}
+
+/// Stores `content` in GridFS as a file nothing points at yet, with its size and SHA-256;
+/// `tag`, when given, is kept in its metadata (`metadata.tag`) so files of an interrupted
+/// piece of work can be found and deleted ([`delete_tagged`]).
+pub async fn store_file(
+    db: &Database,
+    filename: &str,
+    content_type: &str,
+    content: &[u8],
+    tag: Option<&str>,
+) -> StoreResult<StoredFile> {
     let gridfs_id = ObjectId::new();
+    let bucket = bucket(db);
     let mut upload = bucket
         .open_upload_stream(filename)
-        .id(Bson::ObjectId(gridfs_id))
-        .await
-        .context("Failed to start the upload")?;
+        .id(Bson::ObjectId(gridfs_id));
+    if let Some(tag) = tag {
+        upload = upload.metadata(doc! { "tag": tag });
+    }
+    let mut upload = upload.await.context("Failed to start the upload")?;
     upload
         .write_all(content)
         .await
@@ -276,14 +291,53 @@ pub async fn attach_file(
         .await
         .context("Failed to finish storing the file")?;
     let digest = Sha256::digest(content);
-    let file = StoredFile {
+    Ok(StoredFile {
         gridfs_id,
         filename: filename.to_owned(),
         content_type: content_type.to_owned(),
         size: content.len() as i64,
         sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
         uploaded_at: Utc::now(),
-    };
+    })
+}
+
+/// Deletes a stored file; one already gone is no error.
+pub async fn delete_file(db: &Database, gridfs_id: ObjectId) -> StoreResult<()> {
+    match bucket(db).delete(Bson::ObjectId(gridfs_id)).await {
+        Ok(()) => Ok(()),
+        Err(e) if matches!(*e.kind, mongodb::error::ErrorKind::GridFs(_)) => Ok(()),
+        Err(e) => Err(e).context("Failed to delete a stored file"),
+    }
+}
+
+/// Deletes the files stored with `tag` except `keep`; answers how many went.
+pub async fn delete_tagged(db: &Database, tag: &str, keep: &[ObjectId]) -> StoreResult<usize> {
+    let files: Vec<mongodb::gridfs::FilesCollectionDocument> = bucket(db)
+        .find(doc! { "metadata.tag": tag, "_id": { "$nin": keep } })
+        .await
+        .context("Failed to look for stored files")?
+        .try_collect()
+        .await
+        .context("Failed to read stored files")?;
+    for f in &files {
+        if let Bson::ObjectId(id) = f.id {
+            delete_file(db, id).await?;
+        }
+    }
+    Ok(files.len())
+}
+
+/// Stores `content` in GridFS and points the material at it; the previous file, if any, is
+/// deleted after the new one is in place, so a download never finds the record without a file.
+pub async fn attach_file(
+    db: &Database,
+    id: ObjectId,
+    filename: &str,
+    content_type: &str,
+    content: &[u8],
+) -> StoreResult<Option<Material>> {
+    let file = store_file(db, filename, content_type, content, None).await?;
+    let gridfs_id = file.gridfs_id;
     let before = collection(db)
         .find_one_and_update(
             doc! { "_id": id },
@@ -295,14 +349,14 @@ pub async fn attach_file(
     match before {
         None => {
             // The material vanished meanwhile: do not leave an orphaned file behind.
-            let _ = bucket.delete(Bson::ObjectId(gridfs_id)).await;
+            let _ = delete_file(db, gridfs_id).await;
             Ok(None)
         }
         Some(old) => {
             if let Some(previous) = old.file
-                && let Err(e) = bucket.delete(Bson::ObjectId(previous.gridfs_id)).await
+                && let Err(e) = delete_file(db, previous.gridfs_id).await
             {
-                tracing::warn!(error = %e, "failed to delete a replaced file");
+                tracing::warn!(error = e.chain(), "failed to delete a replaced file");
             }
             Ok(Some(Material {
                 file: Some(file),
@@ -314,12 +368,7 @@ pub async fn attach_file(
 
 /// The whole content of a stored file.
 pub async fn read_file(db: &Database, file: &StoredFile) -> StoreResult<Vec<u8>> {
-    let bucket = db.gridfs_bucket(
-        GridFsBucketOptions::builder()
-            .bucket_name(BUCKET.to_owned())
-            .build(),
-    );
-    let mut stream = bucket
+    let mut stream = bucket(db)
         .open_download_stream(Bson::ObjectId(file.gridfs_id))
         .await
         .context("Failed to open the file")?;

@@ -12,6 +12,7 @@ pub mod node;
 pub mod process;
 pub mod redis_server;
 pub mod services;
+pub mod ws;
 
 pub use process::{TestApi, TestWorker};
 pub use redis_server::RedisServer;

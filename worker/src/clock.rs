@@ -1,5 +1,7 @@
 //! The worker's clock: every quarter of a second it asks MongoDB which scheduled mailings are
-//! due and sends them, a bounded number at once.
+//! due and sends them, a bounded number at once: four times as many mailings as messages may be
+//! with SMTP (the mailer bounds those), so one mailing's reads and writes in MongoDB overlap
+//! another's SMTP exchange.
 //!
 //! A reminder due later is not scheduled in Redis (see `innohub_schema::mailing::push`):
 //! MongoDB holds when it is due, so a reminder scheduled while Redis was down, or ten thousand
@@ -21,7 +23,8 @@ const TICK: Duration = Duration::from_millis(250);
 
 /// Runs until `stop` is cancelled; mailings already started finish first.
 pub async fn run(ctx: MailContext, concurrency: usize, stop: CancellationToken) {
-    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    let concurrency = concurrency.max(1) * 4;
+    let permits = Arc::new(Semaphore::new(concurrency));
     // Mailings handed to a task and not yet finished, so a tick does not start one twice.
     let started: Arc<Mutex<HashSet<bson::oid::ObjectId>>> = Arc::default();
     let mut tick = tokio::time::interval(TICK);
@@ -33,7 +36,7 @@ pub async fn run(ctx: MailContext, concurrency: usize, stop: CancellationToken) 
             _ = tick.tick() => {}
         }
         while tasks.try_join_next().is_some() {}
-        let limit = i64::try_from(concurrency * 4).unwrap_or(64);
+        let limit = i64::try_from(concurrency * 2).unwrap_or(128);
         let due = match send::due(&ctx.db, limit).await {
             Ok(due) => due,
             Err(e) => {

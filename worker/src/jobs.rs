@@ -2,6 +2,7 @@
 
 pub mod deliver_mail;
 pub mod refresh_statistics;
+pub mod render_handbook;
 pub mod send_mailing;
 
 use std::task::{Context, Poll};

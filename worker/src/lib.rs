@@ -5,6 +5,7 @@
 //! records as not done: Redis may lose a job, MongoDB does not.
 
 pub mod clock;
+pub mod handbook;
 pub mod jobs;
 pub mod mail;
 pub mod metrics;
@@ -22,7 +23,7 @@ use apalis_cron::CronScheduler;
 use innohub_schema::config::WorkerSettings;
 use innohub_schema::db;
 use innohub_schema::jobs::queue::{JobQueue, MAX_ATTEMPTS};
-use innohub_schema::jobs::{DeliverMailV1, RefreshStatisticsV1, SendMailingV1};
+use innohub_schema::jobs::{DeliverMailV1, RefreshStatisticsV1, RenderHandbookV1, SendMailingV1};
 use tokio_util::sync::CancellationToken;
 
 /// How often workers look for new jobs when Redis has none ready.
@@ -40,6 +41,7 @@ pub async fn run(
     let storage = queue.storage::<RefreshStatisticsV1>().await?;
     let mail_storage = queue.storage::<DeliverMailV1>().await?;
     let mailing_storage = queue.storage::<SendMailingV1>().await?;
+    let handbook_storage = queue.storage::<RenderHandbookV1>().await?;
     let metrics = metrics::Metrics::new();
     let mail = jobs::deliver_mail::MailContext {
         db: db.clone(),
@@ -106,6 +108,22 @@ pub async fn run(
                     .concurrency(concurrency)
                     .data(mail.clone())
                     .build(jobs::send_mailing::run)
+            }
+        })
+        .register({
+            let db = db.clone();
+            let name = format!("render-handbook-{instance}");
+            move |_restarts| {
+                // One render at a time: each takes a core and tens of MiB while it runs.
+                WorkerBuilder::new(name.clone())
+                    .backend(
+                        handbook_storage
+                            .clone()
+                            .poll_with_strategy(jobs::RearmingInterval::new(POLL_INTERVAL)),
+                    )
+                    .concurrency(1)
+                    .data(db.clone())
+                    .build(jobs::render_handbook::run)
             }
         })
         .register({

@@ -28,6 +28,9 @@ pub struct Mailer {
     domain: String,
     public_url: Url,
     concurrency: usize,
+    /// Bounds the messages with SMTP at once: lettre's pool bounds only the connections it
+    /// keeps idle, and opens a new one for every send that finds none.
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
     retry_base: Duration,
 }
 
@@ -53,6 +56,9 @@ impl Mailer {
             domain,
             public_url: settings.public_url.clone(),
             concurrency: settings.mail_concurrency,
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                settings.mail_concurrency.max(1),
+            )),
             retry_base: settings.mail_retry_base,
         })
     }
@@ -132,7 +138,11 @@ impl Mailer {
 
     /// Hands `message` to the SMTP server; how it went, for the outbox.
     pub async fn send(&self, message: Message, attempts: i32) -> Outcome {
-        match self.transport.send(message).await {
+        let sent = {
+            let _permit = self.permits.acquire().await;
+            self.transport.send(message).await
+        };
+        match sent {
             Ok(response) => Outcome::Sent(
                 format!(
                     "{} {}",

@@ -16,9 +16,11 @@ use innohub_schema::mailing::send;
 use mongodb::Database;
 use tokio_util::sync::CancellationToken;
 
-/// Runs until `stop` is cancelled, sweeping every `after / 2` (at least once a second).
+/// Runs until `stop` is cancelled, sweeping every `after / 2`, at least every 30 s (a render a
+/// stopped worker held is taken up soon after its lease runs out) and at most every second.
 pub async fn run(db: Database, queue: JobQueue, after: Duration, stop: CancellationToken) {
-    let mut tick = tokio::time::interval((after / 2).max(Duration::from_secs(1)));
+    let mut tick =
+        tokio::time::interval((after / 2).clamp(Duration::from_secs(1), Duration::from_secs(30)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {

@@ -19,6 +19,7 @@ use super::organizations::OrganizationGql;
 use super::projects::ProjectGql;
 use super::relay::Conn;
 use super::reminders::{DeliveryGql, ReminderGql};
+use super::handbooks::HandbookGql;
 use super::search::{SearchConnection, SearchHitFields, SearchResult};
 
 const DATE_TIME: &str = "An instant, as RFC 3339 text with an offset, e.g. \
@@ -64,6 +65,7 @@ pub fn describe<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M,
     let builder = pages_of!(builder, RegistrationGql, "registrations");
     let builder = pages_of!(builder, ThematicGroupGql, "thematic groups");
     let builder = pages_of!(builder, ReminderGql, "reminders");
+    let builder = pages_of!(builder, HandbookGql, "handbooks");
     let builder = pages_of!(
         builder,
         DeliveryGql,

@@ -62,6 +62,20 @@ pub struct MaterialFile {
     url: String,
 }
 
+impl MaterialFile {
+    /// A stored file, downloaded from `url`.
+    pub fn of(f: &innohub_schema::material::StoredFile, url: String) -> Self {
+        Self {
+            filename: f.filename.clone(),
+            content_type: f.content_type.clone(),
+            size: f.size,
+            sha256: f.sha256.clone(),
+            uploaded_at: f.uploaded_at,
+            url,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct MaterialGql(pub Arc<Material>);
 
@@ -97,17 +111,21 @@ impl MaterialGql {
     async fn region(&self) -> Option<RegionGql> {
         self.0.region.map(Into::into)
     }
-    /// Its file; null until one is uploaded.
+    /// Its file; null until one is uploaded (for a generated handbook, until a version is
+    /// READY: then the current version's PDF).
     async fn file(&self) -> Option<MaterialFile> {
         let id = ids::encode(Kind::Material, self.0.id);
-        self.0.file.as_ref().map(|f| MaterialFile {
-            filename: f.filename.clone(),
-            content_type: f.content_type.clone(),
-            size: f.size,
-            sha256: f.sha256.clone(),
-            uploaded_at: f.uploaded_at,
-            url: format!("/materials/{}/file", id.0),
-        })
+        self.0
+            .file
+            .as_ref()
+            .map(|f| MaterialFile::of(f, format!("/materials/{}/file", id.0)))
+    }
+    /// The handbook the worker makes of it, with its versions; null unless it was made with
+    /// `generateHandbook`.
+    async fn handbook(&self) -> Option<super::handbooks::HandbookGql> {
+        self.0
+            .generated
+            .then(|| super::handbooks::HandbookGql(self.0.clone()))
     }
     /// The innovations this material presents (those visible to you).
     async fn innovations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InnovationGql>> {

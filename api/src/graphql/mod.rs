@@ -9,6 +9,7 @@ mod common;
 mod cooperation;
 mod descriptions;
 mod events;
+mod handbooks;
 pub mod ids;
 mod innovations;
 mod keys;
@@ -72,6 +73,7 @@ pub struct Query(
     search::SearchQueryRoot,
     statistics::StatisticsQuery,
     reminders::ReminderQuery,
+    handbooks::HandbookQuery,
 );
 
 /// What clients change. A mutation answers with a payload: the changed object, and
@@ -88,11 +90,15 @@ pub struct Mutation(
     personal_data::PersonalDataMutation,
     statistics::StatisticsMutation,
     reminders::ReminderMutation,
+    handbooks::HandbookMutation,
 );
 
 /// What clients follow live, over the WebSocket at `/graphql/ws`.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(statistics::StatisticsSubscription);
+pub struct Subscription(
+    statistics::StatisticsSubscription,
+    handbooks::HandbookSubscription,
+);
 
 pub type HubSchema = Schema<Query, Mutation, Subscription>;
 

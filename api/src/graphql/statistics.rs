@@ -83,7 +83,7 @@ pub enum JobStatusGql {
     Failed,
 }
 
-pub struct Job(JobRun);
+pub struct Job(pub JobRun);
 
 /// A background job the hub recorded and handed to the worker.
 #[Object]
@@ -96,6 +96,7 @@ impl Job {
     async fn kind(&self) -> &'static str {
         match self.0.kind {
             JobKind::RefreshStatistics => "REFRESH_STATISTICS",
+            JobKind::RenderHandbook => "RENDER_HANDBOOK",
         }
     }
     /// Where it stands.

@@ -2,12 +2,15 @@
 //! (`GET /materials/{id}/file`) with a UTF-8 file name, an ETag for caches and byte ranges for
 //! resumed downloads and PDF viewers.
 
+use std::collections::HashMap;
+
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use innohub_schema::access::{self, Action, Denied, Guarded, Principal};
-use innohub_schema::material::{self, Material};
+use innohub_schema::handbook;
+use innohub_schema::material::{self, Material, StoredFile};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -94,9 +97,64 @@ pub async fn upload(
     }
 }
 
+/// Which file of a generated handbook: `?version=N` (the current one when absent) and
+/// `?format=pdf|html` (PDF when absent). Without either, the material's own file.
+async fn chosen_file(
+    state: &AppState,
+    m: Material,
+    params: &HashMap<String, String>,
+) -> Result<StoredFile, Response> {
+    let not_found = |detail: String| problem(StatusCode::NOT_FOUND, "NOT_FOUND", &detail);
+    let bad = |detail: &str| problem(StatusCode::BAD_REQUEST, "BAD_REQUEST", detail);
+    let (version, format) = (params.get("version"), params.get("format"));
+    if version.is_none() && format.is_none() {
+        return m
+            .file
+            .ok_or_else(|| not_found("This material has no file yet".into()));
+    }
+    let html = match format.map(String::as_str) {
+        None | Some("pdf") => false,
+        Some("html") => true,
+        Some(_) => return Err(bad("`format` is `pdf` or `html`")),
+    };
+    let number = match version {
+        Some(v) => Some(
+            v.parse::<i32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| bad("`version` is a version number: 1, 2, …"))?,
+        ),
+        None => m.handbook_version,
+    };
+    if !m.generated {
+        return Err(not_found(
+            "Only a generated handbook has versions and an HTML edition".into(),
+        ));
+    }
+    let Some(number) = number else {
+        return Err(not_found("No version of this handbook is ready yet".into()));
+    };
+    let v = handbook::store::by_number(&state.db, m.id, number)
+        .await
+        .map_err(|e| internal("file request", e))?
+        .ok_or_else(|| not_found(format!("This handbook has no version {number}")))?;
+    let file = if html { v.html } else { v.pdf };
+    file.ok_or_else(|| {
+        not_found(format!(
+            "Version {number} of this handbook is {}, not ready to download",
+            match v.status {
+                handbook::HandbookStatus::Failed => "FAILED",
+                handbook::HandbookStatus::Queued => "QUEUED",
+                _ => "RENDERING",
+            }
+        ))
+    })
+}
+
 pub async fn download(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
     let who = match principal(&state, &headers).await {
@@ -107,12 +165,9 @@ pub async fn download(
         Ok(m) => m,
         Err(r) => return r,
     };
-    let Some(file) = m.file else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            "This material has no file yet",
-        );
+    let file = match chosen_file(&state, m, &params).await {
+        Ok(f) => f,
+        Err(r) => return r,
     };
     let etag = format!("\"{}\"", file.sha256);
     let common = |mut r: Response| {
@@ -164,7 +219,22 @@ pub async fn download(
     if let Ok(v) = HeaderValue::from_str(&file.content_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(&file.filename)) {
+    // An HTML edition opens in the browser, where it may neither run scripts nor fetch
+    // anything: it is one standalone file.
+    let inline = file.content_type.starts_with("text/html");
+    if inline {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+            ),
+        );
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(&file.filename, inline)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     if let Some(v) = content_range.and_then(|c| HeaderValue::from_str(&c).ok()) {
@@ -216,8 +286,9 @@ fn parse_range(header: &str, size: u64) -> RangeRequest {
     }
 }
 
-/// `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / RFC 8187).
-fn content_disposition(filename: &str) -> String {
+/// `attachment` (or `inline`) with an ASCII fallback name and the exact UTF-8 name (RFC 6266 /
+/// RFC 8187).
+fn content_disposition(filename: &str, inline: bool) -> String {
     let fallback: String = filename
         .chars()
         .map(|c| {
@@ -249,7 +320,8 @@ fn content_disposition(filename: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect();
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+    let kind = if inline { "inline" } else { "attachment" };
+    format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
 #[cfg(test)]
@@ -274,7 +346,7 @@ mod tests {
     #[test]
     fn file_names_keep_their_polish_letters() {
         assert_eq!(
-            content_disposition("Podręcznik – usługi opiekuńcze.pdf"),
+            content_disposition("Podręcznik – usługi opiekuńcze.pdf", false),
             "attachment; filename=\"Podr_cznik _ us_ugi opieku_cze.pdf\"; filename*=UTF-8''Podr%C4%99cznik%20%E2%80%93%20us%C5%82ugi%20opieku%C5%84cze.pdf"
         );
     }

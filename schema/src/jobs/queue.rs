@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 
 use super::runs::JobRun;
-use super::{DeliverMailV1, JobKind, RefreshStatisticsV1, SendMailingV1};
+use super::{DeliverMailV1, JobKind, RefreshStatisticsV1, RenderHandbookV1, SendMailingV1};
 use crate::config::CoreSettings;
 use crate::store_error::{Context, StoreResult};
 
@@ -42,6 +42,10 @@ impl Job for DeliverMailV1 {
 
 impl Job for SendMailingV1 {
     const QUEUE: &'static str = "send_mailing_v1";
+}
+
+impl Job for RenderHandbookV1 {
+    const QUEUE: &'static str = "render_handbook_v1";
 }
 
 /// apalis schedules to the second: a task for 12:00:00.400 would be handed out at 12:00:00 and
@@ -111,6 +115,12 @@ impl JobQueue {
         match run.kind {
             JobKind::RefreshStatistics => {
                 self.push_payload(RefreshStatisticsV1 {
+                    run_id: run.id.clone(),
+                })
+                .await
+            }
+            JobKind::RenderHandbook => {
+                self.push_payload(RenderHandbookV1 {
                     run_id: run.id.clone(),
                 })
                 .await

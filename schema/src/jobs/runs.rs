@@ -42,6 +42,16 @@ pub struct JobRun {
     /// requests were attributed).
     #[serde(default)]
     pub requested_by: Option<ObjectId>,
+    /// What the run works on, for kinds about one thing (the handbook version it renders).
+    #[serde(default)]
+    pub subject: Option<ObjectId>,
+    /// Until when the worker that claimed it holds it; a live worker moves this on
+    /// ([`heartbeat`]), so a run past it belongs to a worker that stopped.
+    #[serde(
+        default,
+        with = "bson::serde_helpers::chrono_datetime_as_bson_datetime_optional"
+    )]
+    pub lease_until: Option<DateTime<Utc>>,
 }
 
 fn runs(db: &Database) -> mongodb::Collection<JobRun> {
@@ -53,6 +63,7 @@ fn runs(db: &Database) -> mongodb::Collection<JobRun> {
 pub(super) async fn create(
     db: &Database,
     kind: JobKind,
+    subject: Option<ObjectId>,
     requested_by: Option<ObjectId>,
 ) -> StoreResult<JobRun> {
     let run = JobRun {
@@ -64,6 +75,8 @@ pub(super) async fn create(
         attempts: 0,
         last_error: None,
         requested_by,
+        subject,
+        lease_until: None,
     };
     runs(db)
         .insert_one(&run)
@@ -89,32 +102,52 @@ pub async fn find(db: &Database, id: &str) -> StoreResult<Option<JobRun>> {
         .context("Failed to read the job run")
 }
 
-/// How long a RUNNING run is left to the worker that claimed it before another may take it
-/// over (that worker died); far longer than any run takes.
-const RUN_LEASE_MINUTES: i64 = 10;
-
-/// Claims a run for execution: a QUEUED or FAILED one, or one RUNNING so long that its worker
-/// must have died. Returns `None` when the run is unknown, done, or running elsewhere, in which
-/// case the delivery is a duplicate and must do nothing: two deliveries at once run it once.
+/// Claims a run for execution: a QUEUED or FAILED one, or a RUNNING one whose lease ran out
+/// (its worker stopped; see [`JobKind::lease`]). Returns `None` when the run is unknown, done,
+/// or running elsewhere, in which case the delivery is a duplicate and must do nothing: two
+/// deliveries at once run it once.
 pub async fn begin(db: &Database, id: &str) -> StoreResult<Option<JobRun>> {
     let now = Utc::now();
-    let stale = bson::DateTime::from_chrono(now - chrono::Duration::minutes(RUN_LEASE_MINUTES));
+    let at = bson::DateTime::from_chrono(now);
+    let legacy = bson::DateTime::from_chrono(now - JobKind::RefreshStatistics.lease());
+    let Some(run) = find(db, id).await? else {
+        return Ok(None);
+    };
     runs(db)
         .find_one_and_update(
             doc! { "_id": id, "$or": [
                 { "status": { "$in": ["QUEUED", "FAILED"] } },
-                { "status": "RUNNING", "started_at": { "$lt": stale } },
-                // Runs claimed before claims were timed.
-                { "status": "RUNNING", "started_at": null },
+                { "status": "RUNNING", "lease_until": { "$lt": at } },
+                // Runs claimed before claims had leases.
+                { "status": "RUNNING", "lease_until": null, "started_at": { "$lt": legacy } },
+                { "status": "RUNNING", "lease_until": null, "started_at": null },
             ] },
             doc! {
-                "$set": { "status": "RUNNING", "started_at": bson::DateTime::from_chrono(now) },
+                "$set": {
+                    "status": "RUNNING",
+                    "started_at": at,
+                    "lease_until": bson::DateTime::from_chrono(now + run.kind.lease()),
+                },
                 "$inc": { "attempts": 1 },
             },
         )
         .return_document(mongodb::options::ReturnDocument::After)
         .await
         .context("Failed to claim the job run")
+}
+
+/// Moves the lease of a run this worker holds on; answers `false` when the run is no longer
+/// RUNNING (another worker took it over after a pause longer than the lease).
+pub async fn heartbeat(db: &Database, run: &JobRun) -> StoreResult<bool> {
+    let until = bson::DateTime::from_chrono(Utc::now() + run.kind.lease());
+    let r = runs(db)
+        .update_one(
+            doc! { "_id": &run.id, "status": "RUNNING", "attempts": run.attempts },
+            doc! { "$set": { "lease_until": until } },
+        )
+        .await
+        .context("Failed to renew the job run's lease")?;
+    Ok(r.matched_count > 0)
 }
 
 pub async fn finish(db: &Database, id: &str) -> StoreResult<()> {
@@ -140,12 +173,18 @@ pub async fn fail(db: &Database, id: &str, error: &str) -> StoreResult<()> {
     Ok(())
 }
 
-/// Runs not done and enqueued before `before`: candidates for re-enqueueing.
+/// Runs not done and enqueued before `before`, or RUNNING past their lease (their worker
+/// stopped): candidates for re-enqueueing.
 pub async fn overdue(db: &Database, before: DateTime<Utc>, limit: i64) -> StoreResult<Vec<JobRun>> {
     runs(db)
         .find(doc! {
-            "status": { "$in": ["QUEUED", "RUNNING", "FAILED"] },
-            "enqueued_at": { "$lt": bson::DateTime::from_chrono(before) },
+            "$or": [
+                {
+                    "status": { "$in": ["QUEUED", "RUNNING", "FAILED"] },
+                    "enqueued_at": { "$lt": bson::DateTime::from_chrono(before) },
+                },
+                { "status": "RUNNING", "lease_until": { "$lt": bson::DateTime::now() } },
+            ],
             "attempts": { "$lt": super::queue::MAX_ATTEMPTS },
         })
         .sort(doc! { "enqueued_at": 1 })

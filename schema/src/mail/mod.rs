@@ -30,7 +30,7 @@ pub async fn send(
     queue: &JobQueue,
     mails: Vec<Mail>,
 ) -> StoreResult<Vec<ObjectId>> {
-    let ids = outbox::write(db, mails).await?;
+    let ids = outbox::write(db, mails).await?.waiting;
     if let Err(e) = queue.push_mail(&ids).await {
         tracing::warn!(
             error = e.chain(),

@@ -158,6 +158,23 @@ impl Mail {
         self
     }
 
+    /// Marks a message its writer sends at once: written already claimed (SENDING, first
+    /// attempt) until `lease_until`, so no second read claims it. A writer that dies leaves an
+    /// expired lease, and the message goes out like any other taken over from a dead worker.
+    pub fn claimed(mut self, lease_until: DateTime<Utc>) -> Self {
+        self.status = MailStatus::Sending;
+        self.attempts = 1;
+        self.lease_until = Some(lease_until);
+        self
+    }
+
+    /// Marks a message written only to record that it was not sent, and why.
+    pub fn skipped(mut self, reason: &str) -> Self {
+        self.status = MailStatus::Skipped;
+        self.last_error = Some(reason.to_owned());
+        self
+    }
+
     /// The `Message-ID`: the same for every attempt, so a receiving server or client can tell
     /// a repeat from a new message.
     pub fn message_id(&self, domain: &str) -> String {
@@ -169,15 +186,36 @@ pub fn collection(db: &Database) -> Collection<Mail> {
     db.collection(collections::OUTBOX)
 }
 
-/// Writes messages not written before (by key); returns the ids of the ones now waiting to be
-/// sent, new or left from an earlier write, for the caller to push.
-pub async fn write(db: &Database, mails: Vec<Mail>) -> StoreResult<Vec<ObjectId>> {
+/// What [`write`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Every message was new: all of them are in the outbox as given.
+    pub all_new: bool,
+    /// The messages of these keys now QUEUED, new or left from an earlier write, for the
+    /// caller to push.
+    pub waiting: Vec<ObjectId>,
+}
+
+/// Writes messages not written before (by key).
+pub async fn write(db: &Database, mails: Vec<Mail>) -> StoreResult<Written> {
     if mails.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Written {
+            all_new: true,
+            waiting: Vec::new(),
+        });
     }
     let keys: Vec<String> = mails.iter().map(|m| m.key.clone()).collect();
     match collection(db).insert_many(&mails).ordered(false).await {
-        Ok(_) => return Ok(mails.iter().map(|m| m.id).collect()),
+        Ok(_) => {
+            return Ok(Written {
+                all_new: true,
+                waiting: mails
+                    .iter()
+                    .filter(|m| m.status == MailStatus::Queued)
+                    .map(|m| m.id)
+                    .collect(),
+            });
+        }
         Err(e) if is_duplicate_key(&e) => {}
         Err(e) => return Err(e).context("Failed to write messages to the outbox"),
     }
@@ -191,10 +229,13 @@ pub async fn write(db: &Database, mails: Vec<Mail>) -> StoreResult<Vec<ObjectId>
         .try_collect()
         .await
         .context("Failed to read the outbox")?;
-    Ok(waiting
-        .iter()
-        .filter_map(|d| d.get_object_id("_id").ok())
-        .collect())
+    Ok(Written {
+        all_new: false,
+        waiting: waiting
+            .iter()
+            .filter_map(|d| d.get_object_id("_id").ok())
+            .collect(),
+    })
 }
 
 /// Claims a message for sending: a QUEUED one that is due, or a SENDING one whose worker's

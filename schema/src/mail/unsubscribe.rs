@@ -53,3 +53,30 @@ pub async fn is_unsubscribed(db: &Database, email: &Email) -> StoreResult<bool> 
         .context("Failed to read unsubscriptions")?;
     Ok(n > 0)
 }
+
+/// Which of `emails` asked for no more audience mail, in one read.
+pub async fn among(
+    db: &Database,
+    emails: &[&Email],
+) -> StoreResult<std::collections::HashSet<String>> {
+    use futures::TryStreamExt;
+    if emails.is_empty() {
+        return Ok(Default::default());
+    }
+    let by_hash: std::collections::HashMap<String, &Email> =
+        emails.iter().map(|e| (hash(e.as_str()), *e)).collect();
+    let hashes: Vec<&String> = by_hash.keys().collect();
+    let found: Vec<bson::Document> = collection(db)
+        .find(doc! { "_id": { "$in": hashes } })
+        .projection(doc! { "_id": 1 })
+        .await
+        .context("Failed to read unsubscriptions")?
+        .try_collect()
+        .await
+        .context("Failed to read unsubscriptions")?;
+    Ok(found
+        .iter()
+        .filter_map(|d| d.get_str("_id").ok())
+        .filter_map(|h| by_hash.get(h).map(|e| e.as_str().to_owned()))
+        .collect())
+}

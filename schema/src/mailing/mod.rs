@@ -27,7 +27,7 @@ use mongodb::{Collection, Database};
 use serde::{Deserialize, Serialize};
 
 pub use audience::Audience;
-pub use send::delivered;
+pub use send::recount;
 
 use crate::db::collections;
 use crate::mail::Template;

@@ -1,4 +1,9 @@
 //! The worker's side of a mailing: claim it when due, write its messages, count how they end.
+//!
+//! A mailing of a few recipients (a reminder to one person, a small meeting) costs a claim, the
+//! reads of its audience, event and unsubscriptions, one write of its messages (already
+//! claimed), one record per message sent and one of the mailing: the worker's clock sends
+//! thousands of such mailings in a burst.
 
 use bson::oid::ObjectId;
 use bson::{Bson, Document, doc};
@@ -7,15 +12,29 @@ use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::options::ReturnDocument;
 
-use super::{Mailing, MailingStatus, audience, collection};
-use crate::event::store;
+use super::{Counts, Mailing, MailingStatus, audience, collection};
+use crate::event::{Event, store};
 use crate::mail::MailStatus;
 use crate::mail::facts::EventFacts;
 use crate::mail::outbox::{self, About, Mail, Mailbox};
+use crate::mail::unsubscribe;
 use crate::store_error::{Context, StoreResult};
 
 /// Messages written to the outbox in one batch.
 const BATCH: usize = 1_000;
+
+/// Messages a first expansion writes already claimed when the mailing has at most this many
+/// recipients: they go out at once, without a claim each. A larger mailing's messages are
+/// claimed one by one as they are sent, so none waits under a lease it might outlive.
+pub const CLAIM_AHEAD: usize = 32;
+
+/// A mailing this worker claimed for sending.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub mailing: Mailing,
+    /// Claimed from SCHEDULED: nothing of this version is in the outbox yet.
+    pub first: bool,
+}
 
 /// Claims mailing `id` in `version` for sending: a SCHEDULED one that is due, or a SENDING one
 /// whose expansion a dead worker left unfinished (its lease ran out). `None` when it is not
@@ -25,10 +44,11 @@ pub async fn claim(
     id: ObjectId,
     version: i64,
     lease: Duration,
-) -> StoreResult<Option<Mailing>> {
+) -> StoreResult<Option<Claimed>> {
     let now = Utc::now();
     let at = bson::DateTime::from_chrono(now);
-    collection(db)
+    let lease_until = now + lease;
+    let before = collection(db)
         .find_one_and_update(
             doc! { "_id": id, "version": version, "$or": [
                 { "status": "SCHEDULED", "due_at": { "$lte": at } },
@@ -36,13 +56,20 @@ pub async fn claim(
             ] },
             doc! { "$set": {
                 "status": "SENDING",
-                "lease_until": bson::DateTime::from_chrono(now + lease),
+                "lease_until": bson::DateTime::from_chrono(lease_until),
                 "updated_at": at,
             } },
         )
-        .return_document(ReturnDocument::After)
+        .return_document(ReturnDocument::Before)
         .await
-        .context("Failed to claim the mailing")
+        .context("Failed to claim the mailing")?;
+    Ok(before.map(|mut mailing| {
+        let first = mailing.status == MailingStatus::Scheduled;
+        mailing.status = MailingStatus::Sending;
+        mailing.lease_until = Some(lease_until);
+        mailing.updated_at = now;
+        Claimed { mailing, first }
+    }))
 }
 
 /// What each message of `mailing` says, for `to`.
@@ -66,9 +93,30 @@ fn data(mailing: &Mailing, event: Option<&EventFacts>, to: &Mailbox) -> StoreRes
     Ok(data)
 }
 
+/// What [`expand`] wrote, for the worker to send.
+#[derive(Debug, Default)]
+pub struct Expansion {
+    /// Written already claimed by this worker (a small mailing's first expansion): send these
+    /// as they are, then record the mailing with [`finish`].
+    pub claimed: Vec<Mail>,
+    /// Waiting in the outbox, to claim one by one; the expansion is recorded already.
+    pub waiting: Vec<ObjectId>,
+    /// Written as SKIPPED at once (the address unsubscribed).
+    pub skipped: i64,
+    /// Every message of this version.
+    pub total: i64,
+    /// The event the mailing is about, as it is now.
+    pub event: Option<Event>,
+    /// Whether the expansion is recorded on the mailing (expanded, its total): always, except
+    /// for a small mailing's first, which [`finish`] records with its outcome.
+    pub recorded: bool,
+}
+
 /// Resolves the audience of a claimed mailing now and writes one message per address (again
-/// after a crash: the keys keep one each). Returns the messages still to send.
-pub async fn expand(db: &Database, mailing: &Mailing) -> StoreResult<Vec<ObjectId>> {
+/// after a crash: the keys keep one each). Addresses that unsubscribed get a SKIPPED message;
+/// a small mailing's first expansion writes its messages claimed (see [`CLAIM_AHEAD`]).
+pub async fn expand(db: &Database, claimed: &Claimed, lease: Duration) -> StoreResult<Expansion> {
+    let mailing = &claimed.mailing;
     let recipients = audience::resolve(db, &mailing.audiences, &mailing.addresses).await?;
     let event = match mailing.event_id {
         Some(id) => store::get(db, id).await?,
@@ -81,7 +129,13 @@ pub async fn expand(db: &Database, mailing: &Mailing) -> StoreResult<Vec<ObjectI
             email,
         })
     });
+    let pre_claim = claimed.first && recipients.len() <= CLAIM_AHEAD;
+    let lease_until = Utc::now() + lease;
+    let mut out = Expansion::default();
+    let mut all_new = true;
     for chunk in recipients.chunks(BATCH) {
+        let emails: Vec<&crate::values::Email> = chunk.iter().map(|to| &to.email).collect();
+        let unsubscribed = unsubscribe::among(db, &emails).await?;
         let mut mails = Vec::with_capacity(chunk.len());
         for to in chunk {
             let key = format!(
@@ -105,32 +159,95 @@ pub async fn expand(db: &Database, mailing: &Mailing) -> StoreResult<Vec<ObjectI
                 mailing_version: Some(mailing.version),
                 scheduled_for: mailing.due_at,
             };
-            mails.push(mail);
+            mails.push(if unsubscribed.contains(to.email.as_str()) {
+                mail.skipped(UNSUBSCRIBED)
+            } else if pre_claim {
+                mail.claimed(lease_until)
+            } else {
+                mail
+            });
         }
-        outbox::write(db, mails).await?;
+        let skipped = mails
+            .iter()
+            .filter(|m| m.status == MailStatus::Skipped)
+            .count();
+        let claimed_here: Vec<Mail> = mails
+            .iter()
+            .filter(|m| m.status == MailStatus::Sending)
+            .cloned()
+            .collect();
+        let written = outbox::write(db, mails).await?;
+        if written.all_new {
+            out.skipped += i64::try_from(skipped).unwrap_or(0);
+            out.claimed.extend(claimed_here);
+        } else {
+            // Some were written before: only what waits is this expansion's to send. (On a
+            // first expansion this does not happen; a message written claimed that did get in
+            // is sent when its lease runs out, like one of a dead worker.)
+            all_new = false;
+        }
+        out.waiting.extend(written.waiting);
     }
-    let of_version =
-        doc! { "about.mailing_id": mailing.id, "about.mailing_version": mailing.version };
-    let total = outbox::collection(db)
-        .count_documents(of_version.clone())
-        .await
-        .context("Failed to count the mailing's messages")?;
-    let updated = collection(db)
-        .find_one_and_update(
+    out.event = event;
+    if pre_claim && all_new {
+        out.total = i64::try_from(recipients.len()).unwrap_or(i64::MAX);
+        return Ok(out);
+    }
+    // Large, or taken over from a dead worker: record the expansion before sending, so a
+    // worker taking over from here only sends what is pending.
+    out.waiting.extend(out.claimed.drain(..).map(|m| m.id));
+    out.total = if all_new {
+        i64::try_from(recipients.len()).unwrap_or(i64::MAX)
+    } else {
+        let of_version =
+            doc! { "about.mailing_id": mailing.id, "about.mailing_version": mailing.version };
+        let n = outbox::collection(db)
+            .count_documents(of_version)
+            .await
+            .context("Failed to count the mailing's messages")?;
+        i64::try_from(n).unwrap_or(i64::MAX)
+    };
+    collection(db)
+        .update_one(
             doc! { "_id": mailing.id, "version": mailing.version, "status": "SENDING" },
             doc! { "$set": {
                 "expanded": true,
-                "counts.total": i64::try_from(total).unwrap_or(i64::MAX),
+                "counts.total": out.total,
                 "lease_until": Bson::Null,
             } },
         )
-        .return_document(ReturnDocument::After)
         .await
         .context("Failed to record the mailing's messages")?;
-    if let Some(m) = updated {
-        finish_if_done(db, &m).await?;
+    out.recorded = true;
+    Ok(out)
+}
+
+/// Why a message to an unsubscribed address was not sent.
+pub const UNSUBSCRIBED: &str = "the address unsubscribed";
+
+/// Records a small mailing whose messages [`expand`] wrote claimed, once they were sent:
+/// expanded, its counts, and its outcome when all of them ended (`counts.settled()` equals
+/// `counts.total`); otherwise the ones still pending settle it as they end.
+pub async fn finish(db: &Database, mailing: &Mailing, counts: Counts) -> StoreResult<()> {
+    let now = bson::DateTime::now();
+    let mut set = doc! {
+        "expanded": true,
+        "counts": bson::to_bson(&counts).context("Failed to encode the counts")?,
+        "lease_until": Bson::Null,
+        "updated_at": now,
+    };
+    if counts.settled() >= counts.total {
+        set.insert("status", counts.outcome().as_str());
+        set.insert("finished_at", now);
     }
-    pending(db, mailing.id).await
+    collection(db)
+        .update_one(
+            doc! { "_id": mailing.id, "version": mailing.version, "status": "SENDING" },
+            doc! { "$set": set },
+        )
+        .await
+        .context("Failed to settle the mailing")?;
+    Ok(())
 }
 
 /// An expanded mailing's messages still to send, for a delivery of its job that finds it
@@ -151,21 +268,56 @@ pub async fn pending(db: &Database, id: ObjectId) -> StoreResult<Vec<ObjectId>> 
         .collect())
 }
 
-/// Counts one message of mailing `id` that reached its final status; the last one settles the
-/// mailing (SENT, PARTIALLY_FAILED or FAILED).
-pub async fn delivered(db: &Database, id: ObjectId, status: MailStatus) -> StoreResult<()> {
-    let field = match status {
-        MailStatus::Sent => "counts.sent",
-        MailStatus::Failed => "counts.failed",
-        MailStatus::Skipped => "counts.skipped",
-        MailStatus::Cancelled => "counts.cancelled",
-        MailStatus::Queued | MailStatus::Sending => return Ok(()),
+/// Counts how the messages of mailing `id` (in `version`, when known) ended, from the outbox
+/// itself, and settles the mailing (SENT, PARTIALLY_FAILED or FAILED) once all have. Counting
+/// again is harmless: counts only grow, so a late, older count cannot lower a newer one, and a
+/// worker that died after sending leaves nothing uncounted.
+pub async fn recount(db: &Database, id: ObjectId, version: Option<i64>) -> StoreResult<()> {
+    let mut filter = doc! { "about.mailing_id": id };
+    if let Some(v) = version {
+        filter.insert("about.mailing_version", v);
+    }
+    let rows: Vec<Document> = outbox::collection(db)
+        .clone_with_type::<Document>()
+        .aggregate([
+            doc! { "$match": filter },
+            doc! { "$group": { "_id": "$status", "n": { "$sum": 1 } } },
+        ])
+        .await
+        .context("Failed to count the mailing's messages")?
+        .try_collect()
+        .await
+        .context("Failed to count the mailing's messages")?;
+    let mut max = Document::new();
+    for row in &rows {
+        let field = match row.get_str("_id").unwrap_or_default() {
+            "SENT" => "counts.sent",
+            "FAILED" => "counts.failed",
+            "SKIPPED" => "counts.skipped",
+            "CANCELLED" => "counts.cancelled",
+            _ => continue,
+        };
+        let n = match row.get("n") {
+            Some(Bson::Int32(n)) => i64::from(*n),
+            Some(Bson::Int64(n)) => *n,
+            _ => 0,
+        };
+        max.insert(field, n);
+    }
+    let mut filter = doc! { "_id": id, "status": "SENDING" };
+    if let Some(v) = version {
+        filter.insert("version", v);
+    }
+    let update = if max.is_empty() {
+        doc! { "$set": { "updated_at": bson::DateTime::now() } }
+    } else {
+        doc! { "$max": max }
     };
     let updated = collection(db)
-        .find_one_and_update(doc! { "_id": id }, doc! { "$inc": { field: 1 } })
+        .find_one_and_update(filter, update)
         .return_document(ReturnDocument::After)
         .await
-        .context("Failed to count a delivery")?;
+        .context("Failed to count the mailing's deliveries")?;
     match updated {
         Some(m) => finish_if_done(db, &m).await,
         None => Ok(()),

@@ -9,11 +9,13 @@ use std::time::Duration;
 
 use apalis::prelude::{BoxDynError, Data};
 use bson::oid::ObjectId;
-use innohub_schema::event::{ical, store};
+use innohub_schema::event::{Event, ical, store};
 use innohub_schema::jobs::DeliverMailV1;
 use innohub_schema::jobs::queue::JobQueue;
 use innohub_schema::mail::outbox::{self, Outcome};
 use innohub_schema::mail::{Mail, MailStatus, templates, unsubscribe};
+use innohub_schema::mailing::send;
+use innohub_schema::store_error::StoreResult;
 use mongodb::Database;
 
 use crate::mail::Mailer;
@@ -35,15 +37,38 @@ pub async fn run(job: DeliverMailV1, ctx: Data<MailContext>) -> Result<(), BoxDy
         tracing::warn!("not a message id; dropped");
         return Ok(());
     };
-    deliver(&ctx, id).await.map_err(anyhow::Error::from)?;
+    let delivered = deliver(&ctx, id, &Known::default())
+        .await
+        .map_err(anyhow::Error::from)?;
+    // A message of a mailing that ended outside its mailing's run (a retry, one taken over
+    // from a dead worker): count it, and settle the mailing if it was the last.
+    if let Some((status, mail)) = delivered
+        && status.is_final()
+        && let Some(mailing) = mail.about.mailing_id
+    {
+        innohub_schema::mailing::recount(&ctx.db, mailing, mail.about.mailing_version)
+            .await
+            .map_err(anyhow::Error::from)?;
+    }
     Ok(())
 }
 
-/// One attempt at message `id`, if it is there to be sent; returns its status afterwards.
+/// What the sender of a message knows already, so sending it reads nothing more.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// The address was checked against unsubscriptions just now.
+    pub unsubscribe_checked: bool,
+    /// The `.ics` of the message's event, read once for a whole mailing.
+    pub calendar: Option<Option<String>>,
+}
+
+/// Claims message `id` and makes one attempt at it, if it is there to be sent; returns its
+/// status afterwards and the message as claimed.
 pub async fn deliver(
     ctx: &MailContext,
     id: ObjectId,
-) -> innohub_schema::store_error::StoreResult<Option<MailStatus>> {
+    known: &Known,
+) -> StoreResult<Option<(MailStatus, Mail)>> {
     let lease = chrono::Duration::from_std(ctx.lease).unwrap_or(chrono::Duration::minutes(2));
     let Some(mail) = outbox::claim(&ctx.db, id, lease).await? else {
         // Handed out before its time (another machine's clock, a retry pushed early): ask
@@ -61,17 +86,31 @@ pub async fn deliver(
         tracing::debug!("not due, held elsewhere or done; nothing to do");
         return Ok(None);
     };
+    let status = send_claimed(ctx, &mail, known).await?;
+    Ok(status.map(|s| (s, mail)))
+}
+
+/// One attempt at a message this worker holds (claimed by [`deliver`], or written claimed by
+/// its mailing's expansion); returns its status afterwards, or `None` when the lease ran out
+/// meanwhile.
+pub async fn send_claimed(
+    ctx: &MailContext,
+    mail: &Mail,
+    known: &Known,
+) -> StoreResult<Option<MailStatus>> {
     let started = std::time::Instant::now();
-    let outcome = attempt(ctx, &mail).await?;
-    let Some(status) = outbox::settle(&ctx.db, &mail, outcome.clone()).await? else {
-        tracing::warn!("the lease ran out while sending; the worker that took over records it");
+    let outcome = attempt(ctx, mail, known).await?;
+    let Some(status) = outbox::settle(&ctx.db, mail, outcome.clone()).await? else {
+        tracing::warn!(mail_id = %mail.id, "the lease ran out while sending; the worker that took over records it");
         return Ok(None);
     };
-    ctx.metrics.mail_settled(status, started.elapsed(), &mail);
+    ctx.metrics.mail_settled(status, started.elapsed(), mail);
     match &outcome {
-        Outcome::Sent(reply) => tracing::info!(attempt = mail.attempts, %reply, "sent"),
+        Outcome::Sent(reply) => {
+            tracing::info!(mail_id = %mail.id, attempt = mail.attempts, %reply, "sent")
+        }
         Outcome::Retry(error, at) if status == MailStatus::Queued => {
-            tracing::warn!(attempt = mail.attempts, %error, next = %at, "not sent; will retry");
+            tracing::warn!(mail_id = %mail.id, attempt = mail.attempts, %error, next = %at, "not sent; will retry");
             if let Err(e) = ctx.queue.push_mail_at(mail.id, *at).await {
                 tracing::warn!(
                     error = e.chain(),
@@ -80,39 +119,41 @@ pub async fn deliver(
             }
         }
         Outcome::Retry(error, _) | Outcome::Failed(error) => {
-            tracing::warn!(attempt = mail.attempts, %error, "not sent; given up")
+            tracing::warn!(mail_id = %mail.id, attempt = mail.attempts, %error, "not sent; given up")
         }
-        Outcome::Skipped(reason) => tracing::info!(%reason, "skipped"),
-    }
-    if let Some(mailing) = mail.about.mailing_id
-        && status.is_final()
-    {
-        innohub_schema::mailing::delivered(&ctx.db, mailing, status).await?;
+        Outcome::Skipped(reason) => tracing::info!(mail_id = %mail.id, %reason, "skipped"),
     }
     Ok(Some(status))
 }
 
-async fn attempt(
-    ctx: &MailContext,
-    mail: &Mail,
-) -> innohub_schema::store_error::StoreResult<Outcome> {
-    if mail.list && unsubscribe::is_unsubscribed(&ctx.db, &mail.to.email).await? {
-        return Ok(Outcome::Skipped("the address unsubscribed".into()));
+async fn attempt(ctx: &MailContext, mail: &Mail, known: &Known) -> StoreResult<Outcome> {
+    if mail.list
+        && !known.unsubscribe_checked
+        && unsubscribe::is_unsubscribed(&ctx.db, &mail.to.email).await?
+    {
+        return Ok(Outcome::Skipped(send::UNSUBSCRIBED.into()));
     }
     let links = ctx.mailer.links(mail);
     let rendered = match templates::render(mail.template, &mail.data, &links) {
         Ok(r) => r,
         Err(e) => return Ok(Outcome::Failed(format!("the template failed: {e}"))),
     };
-    let calendar = match mail.about.event_id {
-        Some(event_id) if mail.template.attaches_calendar() => store::get(&ctx.db, event_id)
+    let calendar = match (&known.calendar, mail.about.event_id) {
+        _ if !mail.template.attaches_calendar() => None,
+        (Some(known), _) => known.clone(),
+        (None, Some(event_id)) => store::get(&ctx.db, event_id)
             .await?
-            .map(|event| ical::calendar(&event.title, std::slice::from_ref(&event))),
-        _ => None,
+            .map(|event| calendar_of(&event)),
+        (None, None) => None,
     };
     let message = match ctx.mailer.build(mail, rendered, &links, calendar) {
         Ok(m) => m,
         Err(e) => return Ok(Outcome::Failed(e)),
     };
     Ok(ctx.mailer.send(message, mail.attempts).await)
+}
+
+/// The `.ics` a message about `event` carries.
+pub fn calendar_of(event: &Event) -> String {
+    ical::calendar(&event.title, std::slice::from_ref(event))
 }
