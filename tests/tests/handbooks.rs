@@ -90,6 +90,23 @@ fn pdf_text(pdf: &[u8]) -> String {
         .replace('\u{a0}', " ")
 }
 
+/// Writes the first chapter's first page as `docs/handbook.png`, the README's picture
+/// (`INNOHUB_SCREENSHOT=docs scripts/test -E 'binary(handbooks)'`).
+fn picture(pdf: &[u8]) {
+    let path = std::env::temp_dir().join(format!("innohub-{}.pdf", ObjectId::new().to_hex()));
+    std::fs::write(&path, pdf).expect("write");
+    let docs = innohub_tests::node::workspace_root().join("docs");
+    // Page 1 is the cover, 2 the contents, 3 the introduction, 4 the first chapter.
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-singlefile", "-f", "4", "-l", "4"])
+        .arg(&path)
+        .arg(docs.join("handbook"))
+        .status()
+        .expect("pdftoppm");
+    let _ = std::fs::remove_file(&path);
+    assert!(status.success(), "docs/handbook.png written");
+}
+
 /// Text with runs of white space as one space, for phrases a line may break.
 fn squeezed(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -390,6 +407,10 @@ async fn generating_again_makes_a_new_version_and_the_earlier_one_stays_download
         )
     );
     let old = old.bytes().await.expect("bytes");
+    // The demo handbook: the demo set's ready innovation.
+    if std::env::var("INNOHUB_SCREENSHOT").as_deref() == Ok("docs") {
+        picture(&old);
+    }
     let part = reqwest::Client::new()
         .get(api.url(v1))
         .header("range", "bytes=0-99")

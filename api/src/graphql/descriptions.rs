@@ -13,13 +13,13 @@ use rust_decimal::Decimal;
 
 use super::cooperation::{AgreementGql, ThematicGroupGql};
 use super::events::{EventGql, RegistrationGql};
+use super::handbooks::HandbookGql;
 use super::innovations::InnovationGql;
 use super::materials::MaterialGql;
 use super::organizations::OrganizationGql;
 use super::projects::ProjectGql;
 use super::relay::Conn;
 use super::reminders::{DeliveryGql, ReminderGql};
-use super::handbooks::HandbookGql;
 use super::search::{SearchConnection, SearchHitFields, SearchResult};
 
 const DATE_TIME: &str = "An instant, as RFC 3339 text with an offset, e.g. \

@@ -167,8 +167,8 @@ fn default_introduction(lang: Lang, n: usize) -> Vec<String> {
     match lang {
         Lang::Pl => vec![
             format!(
-                "Podręcznik przedstawia {count} w obszarze usług opiekuńczych, które zostały \
-                 przetestowane z udziałem użytkowników, ocenione i są gotowe do wdrożenia w innych \
+                "Podręcznik przedstawia {count} w obszarze usług opiekuńczych: rozwiązania \
+                 przetestowane z udziałem użytkowników, ocenione i gotowe do wdrożenia w innych \
                  regionach."
             ),
             "Każdy rozdział opisuje jedno rozwiązanie: problem, na który odpowiada, jego grupy \

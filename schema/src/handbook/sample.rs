@@ -456,7 +456,7 @@ static PL: Texts = Texts {
         "Fundacja „Złota Jesień” (organizacja pozarządowa)",
         "Gminny Ośrodek Pomocy Społecznej w Łęczycy (instytucja publiczna)",
         "Małgorzata Wróbel (osoba fizyczna)",
-        "Spółdzielnia Socjalna „Przystań” (podmiot ekonomii społecznej)",
+        "Spółdzielnia Socjalna „ZIELONA ŁĄKA” (podmiot ekonomii społecznej)",
         "Stowarzyszenie Przyjaciół Ziemi Łobeskiej (organizacja pozarządowa)",
         "Józef Kaczmarczyk i Żaneta Ślusarczyk (grupa nieformalna)",
     ],
@@ -494,8 +494,8 @@ static PL: Texts = Texts {
          w placówce całodobowej, czego obie strony chciałyby uniknąć.",
         "Informacja o dostępnych formach pomocy jest rozproszona między ośrodek pomocy \
          społecznej, powiatowe centrum pomocy rodzinie, przychodnię, parafię i organizacje \
-         pozarządowe. Mieszkańcy {w_town} w badaniu diagnostycznym wskazywali, że nie wiedzą, \
-         do kogo się zwrócić, a pierwszy kontakt z instytucją często kończy się odesłaniem \
+         pozarządowe. W badaniu diagnostycznym przeprowadzonym {w_town} mieszkańcy wskazywali, \
+         że nie wiedzą, do kogo się zwrócić, a pierwszy kontakt z instytucją często kończy się odesłaniem \
          „pod inny adres”. Najwięcej traci na tym ten, kto ma najmniej sił, by szukać.",
         "Młodzi ludzie opuszczający pieczę zastępczą z dnia na dzień stają przed obowiązkami, \
          do których nikt ich nie przygotował: opłacaniem rachunków, szukaniem pracy, \
@@ -666,7 +666,8 @@ static PL: Texts = Texts {
     ],
     contacts: &[
         "Anna Żółkiewska, koordynatorka, tel. 91 434 56 78, e-mail: a.zolkiewska@example.org",
-        "Grzegorz Ślęzak, Fundacja „Złota Jesień”, tel. 600 123 456",
+        "Grzegorz Ślęzak, Fundacja „Złota Jesień”, tel. 600 123 456\nEwa Ćwik, Klub „POMOCNA \
+         RĘKA” przy Stowarzyszeniu „ŹRÓDŁO”, tel. 94 342 15 00",
         "Biuro projektu, ul. Łąkowa 12/3, 70-415 Szczecin, e-mail: biuro@example.org",
     ],
     projects: &[
@@ -690,7 +691,7 @@ static PL: Texts = Texts {
             programme: "Fundusze Europejskie dla Pomorza Zachodniego 2021–2027, Priorytet 6: \
                         Fundusze europejskie na rzecz włączenia społecznego",
             implementer: "Regionalny Ośrodek Polityki Społecznej w Szczecinie",
-            partners: &["Spółdzielnia Socjalna „Przystań”"],
+            partners: &["Spółdzielnia Socjalna „PRZYSTAŃ”"],
             period: "1 lipca 2025 – 30 czerwca 2027",
             total_value: "3 218 456,90 zł",
             grant: "3 057 534,06 zł",
@@ -811,7 +812,7 @@ static EN: Texts = Texts {
          to placing the person they care for in a residential home, which neither side wants.",
         "Information about the help available is scattered between the social welfare centre, \
          the district family support centre, the clinic and non-governmental organizations. \
-         Residents {w_town} said they did not know whom to ask.",
+         In a survey {w_town} residents said they did not know whom to ask.",
     ],
     solutions: &[
         "The core of the solution is a wristband with an alarm button and a fall sensor, \

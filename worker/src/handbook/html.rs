@@ -52,6 +52,7 @@ fn present(value: Value) -> bool {
 
 /// The handbook as one standalone HTML file.
 pub fn html(doc: &Document) -> Result<String, RenderError> {
+    super::check(doc)?;
     let env = ENV.as_ref().map_err(|e| RenderError::Html(e.clone()))?;
     let template = env
         .get_template(TEMPLATE_NAME)

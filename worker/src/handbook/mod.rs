@@ -14,6 +14,24 @@ pub mod typography;
 pub use html::html;
 pub use pdf::{Rendered, Step, pdf, pdf_with_progress, render_pdf};
 
+/// What both editions need of a document beyond its types: a language code Typst and HTML
+/// accept, and a date of the form `2026-12-01`.
+fn check(doc: &innohub_schema::handbook::document::Document) -> Result<(), RenderError> {
+    let lang = doc.lang.as_str();
+    if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Err(RenderError::Document(format!(
+            "its language \u{201e}{lang}\u{201d} is not a language code such as pl or en"
+        )));
+    }
+    if pdf::parse_date(&doc.date).is_none() {
+        return Err(RenderError::Document(format!(
+            "its date \u{201e}{}\u{201d} is not a date of the form 2026-12-01",
+            doc.date
+        )));
+    }
+    Ok(())
+}
+
 /// Why a handbook could not be rendered, in words staff can read: it is shown as the reason a
 /// handbook failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -202,12 +202,9 @@ struct HandbookWorld {
 
 impl HandbookWorld {
     fn new(doc: &Document) -> Result<Self, RenderError> {
-        let today = parse_date(&doc.date).ok_or_else(|| {
-            RenderError::Document(format!(
-                "its date \u{201e}{}\u{201d} is not a date of the form 2026-12-01",
-                doc.date
-            ))
-        })?;
+        super::check(doc)?;
+        let today = parse_date(&doc.date)
+            .ok_or_else(|| RenderError::Document(format!("its date {} is not a date", doc.date)))?;
         let mut value = serde_json::to_value(doc)
             .map_err(|e| RenderError::Document(format!("it cannot be serialized: {e}")))?;
         typeset_all(&doc.lang, &mut value);
@@ -221,7 +218,7 @@ impl HandbookWorld {
 }
 
 /// `2026-12-01` as a date.
-fn parse_date(date: &str) -> Option<Datetime> {
+pub(super) fn parse_date(date: &str) -> Option<Datetime> {
     let mut parts = date.split('-');
     let year = parts.next()?.parse().ok()?;
     let month = parts.next()?.parse().ok()?;
