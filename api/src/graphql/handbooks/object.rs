@@ -216,12 +216,9 @@ impl HandbookGql {
         let Some(n) = self.0.handbook_version else {
             return Ok(None);
         };
-        Ok(self
-            .versions_of(ctx)
-            .await?
-            .into_iter()
-            .find(|v| v.number == n)
-            .map(|v| self.wrap(v)))
+        let db = ctx.data::<Database>()?;
+        let found = store::by_number(db, self.0.id, n).await.or_internal()?;
+        Ok(found.map(|v| self.wrap(v)))
     }
     /// Every version, newest first; earlier ones stay downloadable.
     async fn versions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<HandbookVersionGql>> {
