@@ -14,6 +14,9 @@ use async_graphql::parser::parse_schema;
 use async_graphql::parser::types::{
     BaseType, FieldDefinition, InputValueDefinition, Type, TypeKind, TypeSystemDefinition,
 };
+use bson::doc;
+use innohub_api::graphql::ids::{self, Kind};
+use innohub_schema::innovation::store as innovations;
 use innohub_tests::TestApi;
 use innohub_tests::fixtures::{Fixture, Snapshot, error_code, register};
 use serde_json::{Map, Value, json};
@@ -22,6 +25,9 @@ use serde_json::{Map, Value, json};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Target {
     Innovation,
+    /// An innovation READY_TO_IMPLEMENT, set so in the database (the way there takes a
+    /// tested, evaluated innovation, which is not what the walk is about).
+    ReadyInnovation,
     Project,
     Material,
     /// A draft whose date is chosen in a poll.
@@ -195,6 +201,11 @@ const RULES: &[Rule] = &[
         |_| json!({ "sendAt": "2035-01-16T09:00" }),
     ),
     rule("cancelReminder", &[("id", Reminder)]),
+    with(
+        "generateHandbook",
+        &[],
+        |f| json!({ "innovations": [f[ReadyInnovation]] }),
+    ),
 ];
 
 /// The fixtures' global ids.
@@ -244,7 +255,19 @@ async fn fixtures(api: &TestApi) -> Fixtures {
         )
         .await;
     let text = |v: &Value| v.as_str().expect("an id").to_owned();
+    let ready = Fixture::innovation("Mieszkanie treningowe")
+        .create_id(api, &staff)
+        .await;
+    let id = ids::decode(&ready, Kind::Innovation).expect("an innovation id");
+    innovations::collection(&api.db().await)
+        .update_one(
+            doc! { "_id": id },
+            doc! { "$set": { "status": "READY_TO_IMPLEMENT" } },
+        )
+        .await
+        .expect("set ready");
     Fixtures(HashMap::from([
+        (ReadyInnovation, ready),
         (
             Reminder,
             text(&reminder["scheduleReminder"]["reminder"]["id"]),
