@@ -106,6 +106,11 @@ pub struct WorkerSettings {
     pub mail_retry_base: Duration,
     /// Where the worker serves `/metrics` and `/healthz`.
     pub bind: SocketAddr,
+    /// How many dissemination records the worker counts in one transaction.
+    pub dissemination_batch: usize,
+    /// How long an entry of the dissemination stream may wait unacknowledged (its worker
+    /// killed) before another worker takes it over.
+    pub dissemination_claim_after: Duration,
 }
 
 impl CoreSettings {
@@ -256,9 +261,14 @@ impl WorkerSettings {
         };
         let mail_retry_base =
             seconds(src, "INNOHUB_MAIL_RETRY_BASE_SECS", 30)?.max(Duration::from_secs(1));
+        let dissemination_batch = number(src, "INNOHUB_DISSEMINATION_BATCH", 500, 1..=10_000)?;
+        let dissemination_claim_after =
+            seconds(src, "INNOHUB_DISSEMINATION_CLAIM_AFTER_SECS", 30)?.max(Duration::from_secs(1));
         Ok(Self {
             bind,
             mail_retry_base,
+            dissemination_batch,
+            dissemination_claim_after,
             core,
             sweep_after,
             public_url,

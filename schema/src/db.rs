@@ -32,6 +32,8 @@ pub mod collections {
     pub const THEMATIC_GROUPS: &str = "thematic_groups";
     pub const AGREEMENTS: &str = "agreements";
     pub const HANDBOOKS: &str = "handbooks";
+    pub const DISSEMINATION_EVENTS: &str = "dissemination_events";
+    pub const DISSEMINATION_COUNTERS: &str = "dissemination_counters";
 }
 
 /// Connects to MongoDB and checks the server answers, so a wrong URI fails at start with a
@@ -288,6 +290,33 @@ const INDEXES: &[IndexSpec] = &[
         name: "material_number_unique",
         keys: || doc! { "material_id": 1, "number": 1 },
         unique: true,
+    },
+    // Dissemination: the records the api wrote while Redis was away, still to be counted;
+    // the raw records of an innovation, for a recount and the benchmark's baseline; the
+    // counters a statistics query reads, by level, innovation and month.
+    IndexSpec {
+        collection: collections::DISSEMINATION_EVENTS,
+        name: "counted",
+        keys: || doc! { "counted": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::DISSEMINATION_EVENTS,
+        name: "innovation_at",
+        keys: || doc! { "innovation_ids": 1, "at": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::DISSEMINATION_COUNTERS,
+        name: "level_innovation_month",
+        keys: || doc! { "level": 1, "innovation": 1, "month": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::DISSEMINATION_COUNTERS,
+        name: "level_month",
+        keys: || doc! { "level": 1, "month": 1 },
+        unique: false,
     },
     IndexSpec {
         collection: collections::JOB_RUNS,

@@ -8,6 +8,7 @@ pub mod access;
 pub mod config;
 pub mod cooperation;
 pub mod db;
+pub mod dissemination;
 pub mod error;
 pub mod event;
 pub mod handbook;

@@ -201,6 +201,7 @@ const RULES: &[Rule] = &[
         |_| json!({ "sendAt": "2035-01-16T09:00" }),
     ),
     rule("cancelReminder", &[("id", Reminder)]),
+    rule("recordDisseminationEvent", &[]),
     with(
         "generateHandbook",
         &[],

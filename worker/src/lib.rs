@@ -5,6 +5,7 @@
 //! records as not done: Redis may lose a job, MongoDB does not.
 
 pub mod clock;
+pub mod dissemination;
 pub mod handbook;
 pub mod jobs;
 pub mod mail;
@@ -152,6 +153,17 @@ pub async fn run(
         settings.mail_concurrency,
         stop.clone(),
     ));
+    let counting = tokio::spawn(dissemination::run(
+        dissemination::Counting {
+            db: db.clone(),
+            queue: queue.clone(),
+            metrics: metrics.clone(),
+            consumer: instance.clone(),
+            batch: settings.dissemination_batch,
+            claim_after: settings.dissemination_claim_after,
+        },
+        stop.clone(),
+    ));
     let ops = tokio::spawn(ops::serve(
         ops_listener,
         db.clone(),
@@ -173,6 +185,7 @@ pub async fn run(
     let _ = sweeper.await;
     let _ = ops.await;
     let _ = clock.await;
+    let _ = counting.await;
     result.context("Worker monitor failed")?;
     tracing::info!("worker stopped");
     Ok(())

@@ -43,6 +43,7 @@ struct Inner {
     lateness_seconds: Histogram,
     job_seconds: Family<JobLabel, Histogram, fn() -> Histogram>,
     queue_depth: Family<QueueLabels, Gauge>,
+    dissemination: Family<StatusLabel, Counter>,
 }
 
 fn seconds_histogram() -> Histogram {
@@ -66,6 +67,12 @@ impl Metrics {
         let job_seconds: Family<JobLabel, Histogram, fn() -> Histogram> =
             Family::new_with_constructor(seconds_histogram);
         let queue_depth = Family::<QueueLabels, Gauge>::default();
+        let dissemination = Family::<StatusLabel, Counter>::default();
+        registry.register(
+            "dissemination_records",
+            "Dissemination records by what counting did (stored, late: written by the api's fallback, repeated: already counted)",
+            dissemination.clone(),
+        );
         registry.register(
             "mail",
             "Outbox messages by the status an attempt left them in (sent, failed, skipped, retry)",
@@ -99,6 +106,7 @@ impl Metrics {
                 lateness_seconds,
                 job_seconds,
                 queue_depth,
+                dissemination,
             }),
         }
     }
@@ -122,6 +130,20 @@ impl Metrics {
         {
             let late = (Utc::now() - due).num_milliseconds().max(0) as f64 / 1000.0;
             self.inner.lateness_seconds.observe(late);
+        }
+    }
+
+    /// Counts what one dissemination batch did.
+    pub fn dissemination_counted(&self, c: innohub_schema::dissemination::ingest::Counted) {
+        for (status, n) in [
+            ("stored", c.stored),
+            ("late", c.late),
+            ("repeated", c.repeated),
+        ] {
+            self.inner
+                .dissemination
+                .get_or_create(&StatusLabel { status })
+                .inc_by(n as u64);
         }
     }
 

@@ -41,6 +41,7 @@ pub struct Loaders {
     pub materials: DataLoader<MaterialsByInnovation, HashMapCache>,
     pub registration_counts: DataLoader<RegistrationCounts, HashMapCache>,
     pub events_presenting: DataLoader<EventsPresenting, HashMapCache>,
+    pub dissemination: DataLoader<DisseminationSummaries, HashMapCache>,
 }
 
 impl Loaders {
@@ -68,6 +69,11 @@ impl Loaders {
             ),
             events_presenting: DataLoader::with_cache(
                 EventsPresenting(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            dissemination: DataLoader::with_cache(
+                DisseminationSummaries(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -220,5 +226,21 @@ impl Loader<ObjectId> for EventsPresenting {
             }
         }
         Ok(out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+/// Each innovation's all-time dissemination counter, one document per innovation, for a whole
+/// page of innovations (or a project's) at once.
+pub struct DisseminationSummaries(Database);
+
+impl Loader<ObjectId> for DisseminationSummaries {
+    type Value = Arc<innohub_schema::dissemination::counters::Counter>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
+        let found = innohub_schema::dissemination::stats::summaries(&self.0, keys)
+            .await
+            .map_err(LoadError::from)?;
+        Ok(found.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }

@@ -8,6 +8,7 @@ pub mod auth;
 mod common;
 mod cooperation;
 mod descriptions;
+mod dissemination;
 mod events;
 mod handbooks;
 pub mod ids;
@@ -72,6 +73,7 @@ pub struct Query(
     personal_data::PersonalDataQuery,
     search::SearchQueryRoot,
     statistics::StatisticsQuery,
+    dissemination::DisseminationQuery,
     reminders::ReminderQuery,
     handbooks::HandbookQuery,
 );
@@ -89,6 +91,7 @@ pub struct Mutation(
     events::EventMutation,
     personal_data::PersonalDataMutation,
     statistics::StatisticsMutation,
+    dissemination::DisseminationMutation,
     reminders::ReminderMutation,
     handbooks::HandbookMutation,
 );

@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use innohub_schema::access::{self, Action, Denied, Guarded, Principal};
+use innohub_schema::dissemination::automatic;
 use innohub_schema::handbook;
 use innohub_schema::material::{self, Material, StoredFile};
 use serde::Deserialize;
@@ -165,6 +166,7 @@ pub async fn download(
         Ok(m) => m,
         Err(r) => return r,
     };
+    let record = automatic::download(&m, &who, chrono::Utc::now());
     let file = match chosen_file(&state, m, &params).await {
         Ok(f) => f,
         Err(r) => return r,
@@ -214,6 +216,10 @@ pub async fn download(
             Some(format!("bytes {start}-{end}/{size}")),
         ),
     };
+    if status == StatusCode::OK {
+        // A whole file served, not a piece of one or a cache revalidation.
+        automatic::send(&state.db, &state.queue, record);
+    }
     let mut r = common((status, body).into_response());
     let h = r.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&file.content_type) {

@@ -184,6 +184,35 @@ pub fn edits(who: &Principal, edited: Edited) -> bool {
     }
 }
 
+/// How much of the dissemination figures a caller may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Every figure, for every region (staff).
+    Everything,
+    /// Totals of what it may see, and details (by region, the statistics table) for its own
+    /// region (a partner).
+    Region(RegionCode),
+    /// Totals of what it may see (a partner key without a region).
+    Totals,
+}
+
+/// Which dissemination figures `who` may read; anonymous callers none.
+pub fn dissemination(who: &Principal) -> Result<Reach, Denied> {
+    match who {
+        Principal::Anonymous => Err(Denied::Unauthenticated),
+        Principal::Key {
+            role: Role::Partner,
+            region: Some(r),
+            ..
+        } => Ok(Reach::Region(*r)),
+        Principal::Key {
+            role: Role::Partner,
+            ..
+        } => Ok(Reach::Totals),
+        Principal::Key { .. } => Ok(Reach::Everything),
+    }
+}
+
 /// A refusal worded for who is asking: anonymous callers are told to authenticate.
 fn refused(who: &Principal) -> Denied {
     match who {

@@ -272,6 +272,16 @@ pub async fn transition(
         return Ok(Err(stale()));
     };
     crate::mailing::follow::event_changed(db, queue, &current, &updated).await?;
+    if next == EventStatus::Completed && !updated.presented_innovation_ids.is_empty() {
+        let confirmed = super::registrations::counts(db, &[updated.id])
+            .await?
+            .first()
+            .map_or(0, |(_, c)| c.confirmed);
+        if let Some(r) = crate::dissemination::automatic::presented(&updated, confirmed, Utc::now())
+        {
+            crate::dissemination::automatic::send(db, queue, r);
+        }
+    }
     Ok(Ok(updated))
 }
 

@@ -95,6 +95,29 @@ impl JobQueue {
             .context("Failed to connect to Redis")
     }
 
+    /// The shared Redis connection, for what travels outside apalis (the dissemination
+    /// stream); it reconnects by itself.
+    pub async fn redis(&self) -> StoreResult<ConnectionManager> {
+        self.connection().await
+    }
+
+    /// A connection of its own, for a consumer that blocks in Redis while it waits (a blocked
+    /// shared connection would hold up every push behind it).
+    pub async fn dedicated(&self, block: Duration) -> StoreResult<ConnectionManager> {
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(1)))
+            .set_response_timeout(Some(REDIS_TIMEOUT + block))
+            .set_number_of_retries(1);
+        ConnectionManager::new_with_config(self.inner.client.clone(), config)
+            .await
+            .context("Failed to connect to Redis")
+    }
+
+    /// A Redis key in this deployment's namespace.
+    pub fn key(&self, name: &str) -> String {
+        format!("{}:{name}", self.inner.namespace)
+    }
+
     /// The apalis settings of `J`'s queue in this namespace.
     pub fn config<J: Job>(&self) -> Config {
         Config::default()

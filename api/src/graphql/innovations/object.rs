@@ -311,6 +311,14 @@ impl InnovationGql {
             })
             .unwrap_or_default())
     }
+    /// Its dissemination, all time: records, people and regions reached, adoptions, by kind
+    /// and (staff: every region; a partner: its own) by region. Null without an API key.
+    async fn dissemination(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::graphql::dissemination::DisseminationSummary>> {
+        crate::graphql::dissemination::summary(ctx, &[self.0.id]).await
+    }
     /// Events where it was presented: conferences, meetings (those visible to you).
     async fn presented_at(
         &self,

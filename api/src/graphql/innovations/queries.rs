@@ -5,9 +5,12 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object};
 use bson::oid::ObjectId;
+use chrono::Utc;
 use futures::TryStreamExt;
+use innohub_schema::dissemination::automatic;
 use innohub_schema::innovation::model::Innovation;
 use innohub_schema::innovation::store::{self, InnovationFilter};
+use innohub_schema::jobs::queue::JobQueue;
 use innohub_schema::page::{Cursor, Direction, Sort, Window};
 use mongodb::Database;
 
@@ -259,8 +262,13 @@ impl InnovationQuery {
         #[graphql(desc = "The innovation's global id.")] id: ID,
     ) -> async_graphql::Result<InnovationGql> {
         let oid = ids::decode(&id, Kind::Innovation)?;
-        visible_innovation(ctx, oid)
+        let found = visible_innovation(ctx, oid)
             .await?
-            .ok_or_else(|| ApiError::NotFound("Innovation").into())
+            .ok_or(ApiError::NotFound("Innovation"))?;
+        // A partner region reading an innovation is a sign that it travels.
+        if let Some(record) = automatic::partner_read(oid, auth::principal(ctx), Utc::now()) {
+            automatic::send(ctx.data::<Database>()?, ctx.data::<JobQueue>()?, record);
+        }
+        Ok(found)
     }
 }

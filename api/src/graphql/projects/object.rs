@@ -183,6 +183,15 @@ impl ProjectGql {
             })
             .collect()
     }
+    /// The dissemination of its innovations (those visible to you), all time, as on an
+    /// innovation. Null without an API key.
+    async fn dissemination(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::graphql::dissemination::DisseminationSummary>> {
+        let ids = crate::graphql::dissemination::project_innovations(ctx, self.0.id).await?;
+        crate::graphql::dissemination::summary(ctx, &ids).await
+    }
     /// The project's innovations visible to you.
     #[allow(clippy::too_many_arguments)]
     async fn innovations(
