@@ -24,7 +24,7 @@ use innohub_schema::region::RegionCode;
 use mongodb::Database;
 
 use super::auth;
-use super::common::RegionGql;
+use super::common::{RegionGql, region_arg};
 use super::ids::{self, Kind};
 use super::innovations::InnovationGql;
 use super::loaders::Loaders;
@@ -384,21 +384,9 @@ pub async fn resolve_filter(
     let who = auth::principal(ctx);
     let reach = access::rules::dissemination(who).map_err(ApiError::from)?;
     let db = ctx.data::<Database>()?;
-    let mut region = f
-        .region
-        .map(|r| {
-            RegionCode::parse(&r, FieldPath::root("region"))
-                .map_err(|e| ApiError::BadUserInput(format!("filter.region: {}", e.message)))
-        })
-        .transpose()?;
-    match reach {
-        Reach::Everything => {}
-        Reach::Region(own) => match region {
-            Some(r) if r != own => return Err(ApiError::Forbidden.into()),
-            _ => region = Some(own),
-        },
-        Reach::Totals => return Err(ApiError::Forbidden.into()),
-    }
+    let region = reach
+        .details_region(region_arg(f.region)?)
+        .map_err(ApiError::from)?;
     let mut innovations: Option<Vec<ObjectId>> = None;
     if let Some(id) = &f.innovation {
         let id = ids::decode(id, Kind::Innovation)?;

@@ -196,6 +196,19 @@ pub enum Reach {
     Totals,
 }
 
+impl Reach {
+    /// The region a detailed statistics query may be about when `asked` for one: any for
+    /// staff, a partner's own (also when it asked for none), nothing for totals only.
+    pub fn details_region(self, asked: Option<RegionCode>) -> Result<Option<RegionCode>, Denied> {
+        match (self, asked) {
+            (Reach::Everything, asked) => Ok(asked),
+            (Reach::Region(own), Some(r)) if r != own => Err(Denied::Forbidden),
+            (Reach::Region(own), _) => Ok(Some(own)),
+            (Reach::Totals, _) => Err(Denied::Forbidden),
+        }
+    }
+}
+
 /// Which dissemination figures `who` may read; anonymous callers none.
 pub fn dissemination(who: &Principal) -> Result<Reach, Denied> {
     match who {

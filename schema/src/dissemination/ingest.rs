@@ -93,20 +93,15 @@ fn retryable(e: &mongodb::error::Error) -> bool {
 
 async fn try_count(db: &Database, records: &[Record]) -> Result<Counted, Failure> {
     let keys: Vec<&str> = records.iter().map(|r| r.key.as_str()).collect();
-    let stored: HashMap<String, bool> = db
-        .collection::<bson::Document>(collections::DISSEMINATION_EVENTS)
+    // One read gives both what is a repeat and the stored form of the api's fallback records,
+    // which are counted as they were stored (the first of their key).
+    let stored: HashMap<String, Record> = collection(db)
         .find(doc! { "_id": { "$in": &keys } })
-        .projection(doc! { "counted": 1 })
         .await?
         .try_collect::<Vec<_>>()
         .await?
         .into_iter()
-        .filter_map(|d| {
-            Some((
-                d.get_str("_id").ok()?.to_owned(),
-                d.get_bool("counted").unwrap_or(true),
-            ))
-        })
+        .map(|r| (r.key.clone(), r))
         .collect();
     let fresh: Vec<Record> = records
         .iter()
@@ -116,11 +111,8 @@ async fn try_count(db: &Database, records: &[Record]) -> Result<Counted, Failure
             ..r.clone()
         })
         .collect();
-    let late: Vec<&str> = keys
-        .iter()
-        .copied()
-        .filter(|k| stored.get(*k) == Some(&false))
-        .collect();
+    let late_records: Vec<Record> = stored.into_values().filter(|r| !r.counted).collect();
+    let late: Vec<&str> = late_records.iter().map(|r| r.key.as_str()).collect();
     let counted = Counted {
         stored: fresh.len(),
         late: late.len(),
@@ -128,21 +120,6 @@ async fn try_count(db: &Database, records: &[Record]) -> Result<Counted, Failure
     };
     if fresh.is_empty() && late.is_empty() {
         return Ok(counted);
-    }
-    // The late ones are counted as they were stored (the first of their key).
-    let late_records: Vec<Record> = if late.is_empty() {
-        Vec::new()
-    } else {
-        collection(db)
-            .find(doc! { "_id": { "$in": &late }, "counted": false })
-            .await?
-            .try_collect()
-            .await?
-    };
-    if late_records.len() != late.len() {
-        return Err(Failure::Conflict(
-            "some late records were counted meanwhile".into(),
-        ));
     }
     let increments = Increments::of(fresh.iter().chain(late_records.iter()));
     let mut session = db.client().start_session().await?;

@@ -117,6 +117,31 @@ fn key_for(group_by: &[GroupBy], c: &Counter, kind: Kind) -> GroupKey {
     key
 }
 
+/// Rows being added up, in key order, with their total.
+#[derive(Default)]
+struct Fold {
+    rows: BTreeMap<GroupKey, Row>,
+    total: Row,
+}
+
+impl Fold {
+    fn add(&mut self, key: GroupKey, kind: Kind, region: Option<&str>, count: i64, people: i64) {
+        let row = self.rows.entry(key.clone()).or_insert_with(|| Row {
+            key,
+            ..Row::default()
+        });
+        row.add(kind, region, count, people);
+        self.total.add(kind, region, count, people);
+    }
+
+    fn finish(self) -> Stats {
+        Stats {
+            rows: self.rows.into_values().filter(|r| r.count > 0).collect(),
+            total: self.total,
+        }
+    }
+}
+
 /// The figures `filter` and `group_by` ask for, from the counters.
 pub async fn query(db: &Database, filter: &Filter, group_by: &[GroupBy]) -> StoreResult<Stats> {
     if filter.innovations.as_ref().is_some_and(Vec::is_empty) {
@@ -144,8 +169,7 @@ pub async fn query(db: &Database, filter: &Filter, group_by: &[GroupBy]) -> Stor
         .find(q)
         .await
         .context("Failed to read dissemination counters")?;
-    let mut rows: BTreeMap<GroupKey, Row> = BTreeMap::new();
-    let mut total = Row::default();
+    let mut fold = Fold::default();
     while let Some(c) = cursor
         .try_next()
         .await
@@ -159,18 +183,10 @@ pub async fn query(db: &Database, filter: &Filter, group_by: &[GroupBy]) -> Stor
                 continue;
             }
             let key = key_for(group_by, &c, kind);
-            let row = rows.entry(key.clone()).or_insert_with(|| Row {
-                key,
-                ..Row::default()
-            });
-            row.add(kind, c.region.as_deref(), tally.count, tally.people);
-            total.add(kind, c.region.as_deref(), tally.count, tally.people);
+            fold.add(key, kind, c.region.as_deref(), tally.count, tally.people);
         }
     }
-    Ok(Stats {
-        rows: rows.into_values().filter(|r| r.count > 0).collect(),
-        total,
-    })
+    Ok(fold.finish())
 }
 
 /// The first instant of a Warsaw month, and of the one after it.
@@ -235,8 +251,7 @@ pub async fn from_raw(db: &Database, filter: &Filter, group_by: &[GroupBy]) -> S
         .aggregate(pipeline)
         .await
         .context("Failed to aggregate dissemination records")?;
-    let mut rows: HashMap<GroupKey, Row> = HashMap::new();
-    let mut total = Row::default();
+    let mut fold = Fold::default();
     while let Some(d) = cursor
         .try_next()
         .await
@@ -271,16 +286,9 @@ pub async fn from_raw(db: &Database, filter: &Filter, group_by: &[GroupBy]) -> S
         };
         let (count, people) = (number("count"), number("people"));
         let key = key_for(group_by, &c, kind);
-        let row = rows.entry(key.clone()).or_insert_with(|| Row {
-            key,
-            ..Row::default()
-        });
-        row.add(kind, c.region.as_deref(), count, people);
-        total.add(kind, c.region.as_deref(), count, people);
+        fold.add(key, kind, c.region.as_deref(), count, people);
     }
-    let mut rows: Vec<Row> = rows.into_values().filter(|r| r.count > 0).collect();
-    rows.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok(Stats { rows, total })
+    Ok(fold.finish())
 }
 
 /// The all-time figures of each innovation asked for that has any, one document each.

@@ -55,6 +55,15 @@ fn whole_second_after(at: chrono::DateTime<chrono::Utc>) -> u64 {
     u64::try_from((ms + 999) / 1000).unwrap_or(0)
 }
 
+/// How every connection to Redis is made: a short connect timeout, one retry, and a bound on
+/// how long an answer may take.
+fn connection_config(response: Duration) -> ConnectionManagerConfig {
+    ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(1)))
+        .set_response_timeout(Some(response))
+        .set_number_of_retries(1)
+}
+
 #[derive(Clone)]
 pub struct JobQueue {
     inner: Arc<Inner>,
@@ -81,10 +90,7 @@ impl JobQueue {
     }
 
     async fn connection(&self) -> StoreResult<ConnectionManager> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(1)))
-            .set_response_timeout(Some(REDIS_TIMEOUT))
-            .set_number_of_retries(1);
+        let config = connection_config(REDIS_TIMEOUT);
         self.inner
             .connection
             .get_or_try_init(|| {
@@ -104,10 +110,7 @@ impl JobQueue {
     /// A connection of its own, for a consumer that blocks in Redis while it waits (a blocked
     /// shared connection would hold up every push behind it).
     pub async fn dedicated(&self, block: Duration) -> StoreResult<ConnectionManager> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(1)))
-            .set_response_timeout(Some(REDIS_TIMEOUT + block))
-            .set_number_of_retries(1);
+        let config = connection_config(REDIS_TIMEOUT + block);
         ConnectionManager::new_with_config(self.inner.client.clone(), config)
             .await
             .context("Failed to connect to Redis")
