@@ -4,6 +4,7 @@
 mod auth;
 mod calendar;
 mod cancel;
+mod chart;
 mod files;
 mod graphiql;
 mod graphql;
@@ -11,6 +12,7 @@ mod health;
 mod media;
 mod page;
 mod problem;
+mod statistics;
 mod unsubscribe;
 mod websocket;
 
@@ -46,6 +48,8 @@ pub fn router(state: AppState) -> Router {
             "/materials/{id}/file",
             axum::routing::put(files::upload).layer(DefaultBodyLimit::max(max_upload)),
         )
+        .route("/statistics/dissemination.csv", get(statistics::csv))
+        .route("/statistics/dissemination.svg", get(statistics::svg))
         .route("/events.ics", get(calendar::feed))
         .route("/events/{file}", get(calendar::event))
         .route(
