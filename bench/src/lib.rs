@@ -7,6 +7,9 @@
 //! bounds; the connection settings ([`MongoArgs`]); and the deterministic random numbers of the
 //! data generator ([`SplitMix64`]).
 
+pub mod process;
+pub mod sink;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

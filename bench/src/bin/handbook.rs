@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Parser;
+use innohub_bench::process::peak_rss_kib;
 use innohub_schema::handbook::sample::sample;
 use innohub_worker::handbook;
 use serde::{Deserialize, Serialize};
@@ -167,7 +168,7 @@ fn run_scenario(cli: &Cli, name: &str) -> anyhow::Result<ScenarioReport> {
         runs_ms,
         pages,
         bytes,
-        peak_rss_kib: peak_rss_kib(),
+        peak_rss_kib: peak_rss_kib(std::process::id()),
     })
 }
 
@@ -266,13 +267,4 @@ fn median(values: &[f64]) -> f64 {
         n if n % 2 == 1 => sorted[n / 2],
         n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
     }
-}
-
-/// This process's peak resident set size, from `/proc/self/status`.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }

@@ -29,9 +29,8 @@
 //! `--stall-secs` without a new message, and by the worker process exiting; the figures are
 //! printed then too, and the exit code is 2 when not every message arrived exactly once.
 
-use std::collections::{BTreeMap, HashSet};
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -42,6 +41,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use clap::{Parser, ValueEnum};
 use futures::{StreamExt, TryStreamExt};
 use innohub_bench::MongoArgs;
+use innohub_bench::process::{Counters, peak_rss_mib};
+use innohub_bench::sink::{DOMAIN, Sink, address};
 use innohub_schema::config::WorkerSettings;
 use innohub_schema::db;
 use innohub_schema::error::FieldPath;
@@ -55,7 +56,6 @@ use mongodb::Database;
 use serde::Serialize;
 use tokio::time::Instant;
 
-const DOMAIN: &str = "bench.example.pl";
 /// Reminders scheduled at once, as an api serving that many requests concurrently would.
 const CREATE_CONCURRENCY: usize = 16;
 const SUBJECT: &str = "Przypomnienie: seminarium „Usługi opiekuńcze w gminie” już jutro";
@@ -105,20 +105,6 @@ enum Scenario {
     Baseline,
 }
 
-/// The recipient of reminder `i` of run `run`.
-fn address(run: &str, i: usize) -> String {
-    format!("r{i}-{run}@{DOMAIN}")
-}
-
-/// Which reminder of run `run` an accepted recipient is.
-fn index_of(run: &str, rcpt: &str) -> Option<usize> {
-    let (i, rest) = rcpt.strip_prefix('r')?.split_once('-')?;
-    let (r, domain) = rest.split_once('@')?;
-    (r == run && domain.eq_ignore_ascii_case(DOMAIN))
-        .then(|| i.parse().ok())
-        .flatten()
-}
-
 fn epoch_secs(t: DateTime<Utc>) -> f64 {
     t.timestamp_millis() as f64 / 1000.0
 }
@@ -127,238 +113,6 @@ fn epoch_secs(t: DateTime<Utc>) -> f64 {
 fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
     let ms = t.timestamp_millis();
     DateTime::from_timestamp_millis((ms + 999) / 1000 * 1000).unwrap_or(t)
-}
-
-/// What the SMTP sink has accepted for one run, read from its directory as it fills.
-struct Sink {
-    dir: PathBuf,
-    run: String,
-    /// Files named before this (`<time_ns>-<hex>.json`) are from earlier runs.
-    since_ns: u128,
-    read: HashSet<OsString>,
-    /// `received_at` of reminder `i`, the first time it arrived.
-    received: Vec<Option<f64>>,
-    accepted: usize,
-    duplicates: usize,
-    eml_bytes: u64,
-}
-
-impl Sink {
-    fn new(dir: &Path, run: &str, count: usize) -> anyhow::Result<Self> {
-        let since = SystemTime::now().duration_since(UNIX_EPOCH)?;
-        Ok(Self {
-            dir: dir.to_owned(),
-            run: run.to_owned(),
-            since_ns: since.as_nanos(),
-            read: HashSet::new(),
-            received: vec![None; count],
-            accepted: 0,
-            duplicates: 0,
-            eml_bytes: 0,
-        })
-    }
-
-    /// Reads the envelopes written since the last scan; how many of ours arrived.
-    fn scan(&mut self) -> anyhow::Result<usize> {
-        let before = self.accepted + self.duplicates;
-        let entries = std::fs::read_dir(&self.dir)
-            .with_context(|| format!("Failed to read the mail directory {}", self.dir.display()))?;
-        for entry in entries {
-            let name = entry
-                .context("Failed to read the mail directory")?
-                .file_name();
-            if self.read.contains(&name) {
-                continue;
-            }
-            let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".json")) else {
-                continue;
-            };
-            if stem.starts_with('.') {
-                continue;
-            }
-            let stem = stem.to_owned();
-            self.read.insert(name);
-            let written_ns = stem
-                .split('-')
-                .next()
-                .and_then(|ns| ns.parse::<u128>().ok());
-            if written_ns.is_none_or(|ns| ns < self.since_ns) {
-                continue;
-            }
-            self.record(&stem)?;
-        }
-        Ok(self.accepted + self.duplicates - before)
-    }
-
-    fn record(&mut self, stem: &str) -> anyhow::Result<()> {
-        let path = self.dir.join(format!("{stem}.json"));
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("Failed to read {}", path.display()))?;
-        let envelope: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not an envelope", path.display()))?;
-        let at = envelope["received_at"]
-            .as_f64()
-            .with_context(|| format!("{} has no received_at", path.display()))?;
-        let rcpts = envelope["rcpt_tos"].as_array().cloned().unwrap_or_default();
-        let ours: Vec<usize> = rcpts
-            .iter()
-            .filter_map(|r| index_of(&self.run, r.as_str()?))
-            .filter(|&i| i < self.received.len())
-            .collect();
-        if ours.is_empty() {
-            return Ok(());
-        }
-        // The sink writes the message before its envelope, so it is there.
-        let eml = self.dir.join(format!("{stem}.eml"));
-        self.eml_bytes += std::fs::metadata(&eml).map(|m| m.len()).unwrap_or(0);
-        for i in ours {
-            match self.received[i] {
-                Some(_) => self.duplicates += 1,
-                None => {
-                    self.received[i] = Some(at);
-                    self.accepted += 1;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Waits until every message arrived, or a bound is hit; why it stopped early, if it did.
-    async fn wait(
-        &mut self,
-        worker_pid: Option<u32>,
-        timeout: Duration,
-        stall: Duration,
-    ) -> anyhow::Result<Option<String>> {
-        let started = Instant::now();
-        let mut progress = started;
-        loop {
-            if self.scan()? > 0 {
-                progress = Instant::now();
-            }
-            let total = self.received.len();
-            if self.accepted >= total {
-                return Ok(None);
-            }
-            let got = format!("{} of {total} messages accepted", self.accepted);
-            if let Some(pid) = worker_pid
-                && !alive(pid)
-            {
-                return Ok(Some(format!("the worker (pid {pid}) exited; {got}")));
-            }
-            if started.elapsed() >= timeout {
-                return Ok(Some(format!(
-                    "timed out after {} s; {got}",
-                    timeout.as_secs()
-                )));
-            }
-            if progress.elapsed() >= stall {
-                return Ok(Some(format!(
-                    "stalled: no new message for {} s; {got}",
-                    stall.as_secs()
-                )));
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-}
-
-/// utime + stime of a process, seconds, and its state letter.
-fn cpu_seconds(pid: u32, clk_tck: u64) -> Option<(f64, char)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may hold spaces and parentheses; the fields start after the last `)`.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let state = fields.first()?.chars().next()?;
-    let utime: u64 = fields.get(11)?.parse().ok()?;
-    let stime: u64 = fields.get(12)?.parse().ok()?;
-    Some(((utime + stime) as f64 / clk_tck.max(1) as f64, state))
-}
-
-fn alive(pid: u32) -> bool {
-    cpu_seconds(pid, 100).is_some_and(|(_, state)| !matches!(state, 'Z' | 'X'))
-}
-
-/// The process's peak resident set (`VmHWM`), MiB.
-fn peak_rss_mib(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kib: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some((kib / 1024.0 * 10.0).round() / 10.0)
-}
-
-/// MongoDB's operation counters, when the server reports them.
-async fn mongo_ops(db: &Database) -> Option<BTreeMap<String, i64>> {
-    let status = db
-        .client()
-        .database("admin")
-        .run_command(doc! { "serverStatus": 1 })
-        .await
-        .ok()?;
-    let counters = status.get_document("opcounters").ok()?;
-    Some(
-        counters
-            .iter()
-            .filter_map(|(k, v)| Some((k.clone(), v.as_i64().or(v.as_i32().map(i64::from))?)))
-            .collect(),
-    )
-}
-
-/// Commands Redis has processed since it started.
-async fn redis_commands(url: &str) -> Option<u64> {
-    let client = redis::Client::open(url).ok()?;
-    let mut conn = client.get_multiplexed_async_connection().await.ok()?;
-    let info: String = redis::cmd("INFO")
-        .arg("stats")
-        .query_async(&mut conn)
-        .await
-        .ok()?;
-    info.lines()
-        .find_map(|l| l.strip_prefix("total_commands_processed:"))?
-        .trim()
-        .parse()
-        .ok()
-}
-
-/// What a machine resource did between T0 and the last message.
-struct Counters {
-    cpu: Option<f64>,
-    mongo: Option<BTreeMap<String, i64>>,
-    redis: Option<u64>,
-}
-
-impl Counters {
-    async fn read(
-        pid: Option<u32>,
-        clk_tck: u64,
-        db: Option<&Database>,
-        redis: Option<&str>,
-    ) -> Self {
-        Self {
-            cpu: pid
-                .and_then(|pid| cpu_seconds(pid, clk_tck))
-                .map(|(s, _)| s),
-            mongo: match db {
-                Some(db) => mongo_ops(db).await,
-                None => None,
-            },
-            redis: match redis {
-                Some(url) => redis_commands(url).await,
-                None => None,
-            },
-        }
-    }
-
-    /// CPU seconds from `self` to `later`.
-    fn cpu_until(&self, later: &Self) -> Option<f64> {
-        let (b, a) = self.cpu.zip(later.cpu)?;
-        Some(((a - b) * 100.0).round() / 100.0)
-    }
 }
 
 #[derive(Debug, Serialize)]
@@ -805,16 +559,6 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_recipient_is_matched_to_its_reminder_of_this_run_only() {
-        let run = "19a2b3c4d5e";
-        assert_eq!(index_of(run, &address(run, 0)), Some(0));
-        assert_eq!(index_of(run, &address(run, 9_999)), Some(9_999));
-        assert_eq!(index_of(run, &address("other", 7)), None);
-        assert_eq!(index_of(run, &format!("calibration3-{run}@{DOMAIN}")), None);
-        assert_eq!(index_of(run, &format!("r1-{run}@example.pl")), None);
-    }
 
     #[test]
     fn quantiles_are_nearest_rank() {
