@@ -17,6 +17,8 @@ pub enum ApiError {
     Forbidden,
     NotFound(&'static str),
     BadUserInput(String),
+    /// A change-feed cursor older than the tombstone retention: the client must resync.
+    CursorExpired(String),
     Internal,
 }
 
@@ -28,7 +30,7 @@ impl ApiError {
             }
             Self::Forbidden => "Your API key does not allow this".to_owned(),
             Self::NotFound(what) => format!("{what} not found"),
-            Self::BadUserInput(message) => message.clone(),
+            Self::BadUserInput(message) | Self::CursorExpired(message) => message.clone(),
             Self::Internal => "Internal server error".to_owned(),
         }
     }
@@ -39,6 +41,7 @@ impl ApiError {
             Self::Forbidden => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadUserInput(_) => "BAD_USER_INPUT",
+            Self::CursorExpired(_) => "CURSOR_EXPIRED",
             Self::Internal => "INTERNAL_SERVER_ERROR",
         }
     }

@@ -37,6 +37,11 @@ impl Application {
     /// a command monitor to the client this way).
     pub async fn build_with_database(settings: ApiSettings, db: Database) -> anyhow::Result<Self> {
         db::ensure_indexes(&db).await?;
+        // Documents written before the change feeds existed (or loaded in bulk) get a place.
+        innohub_schema::sync::backfill_all(&db)
+            .await
+            .map_err(anyhow::Error::from)
+            .context("Failed to give documents their change-feed positions")?;
         // Redis is not needed to serve reads, so it is connected lazily: the api starts and
         // answers while Redis is down, and /readyz says so.
         let queue = JobQueue::new(&settings.core).context("Failed to set up the job queue")?;
@@ -47,7 +52,8 @@ impl Application {
             .data(db.clone())
             .data(queue.clone())
             .data(search.clone())
-            .data(graphql::Links(settings.public_url.clone()));
+            .data(graphql::Links(settings.public_url.clone()))
+            .data(graphql::FeedRetention(settings.feed_retention));
         if !settings.introspection {
             schema = schema.disable_introspection();
         }

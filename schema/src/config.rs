@@ -81,6 +81,8 @@ pub struct ApiSettings {
     /// (`schema/innohub.graphql`), so hiding it protects nothing, and the query limits bound an
     /// abusive introspection query like any other.
     pub introspection: bool,
+    /// How long the change feeds keep tombstones; an older cursor answers `CURSOR_EXPIRED`.
+    pub feed_retention: Duration,
 }
 
 /// Settings of the worker process.
@@ -197,6 +199,13 @@ impl ApiSettings {
         )?;
         let shutdown_timeout = seconds(src, "INNOHUB_SHUTDOWN_TIMEOUT_SECS", 20)?;
         let introspection = flag(src, "INNOHUB_INTROSPECTION", true)?;
+        let feed_retention = number(
+            src,
+            "INNOHUB_FEED_RETENTION_SECS",
+            30 * 86_400,
+            1..=10 * 365 * 86_400,
+        )
+        .map(|s| Duration::from_secs(s as u64))?;
         Ok(Self {
             core,
             bind,
@@ -205,6 +214,7 @@ impl ApiSettings {
             max_upload_bytes,
             shutdown_timeout,
             introspection,
+            feed_retention,
         })
     }
 }

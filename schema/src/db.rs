@@ -34,6 +34,8 @@ pub mod collections {
     pub const HANDBOOKS: &str = "handbooks";
     pub const DISSEMINATION_EVENTS: &str = "dissemination_events";
     pub const DISSEMINATION_COUNTERS: &str = "dissemination_counters";
+    /// One counter document per change feed (`sync`).
+    pub const SYNC_FEEDS: &str = "sync_feeds";
 }
 
 /// Connects to MongoDB and checks the server answers, so a wrong URI fails at start with a
@@ -109,6 +111,25 @@ const INDEXES: &[IndexSpec] = &[
         collection: collections::INNOVATIONS,
         name: "title",
         keys: || doc! { "title": 1, "_id": 1 },
+        unique: false,
+    },
+    // The change feeds: pages in position order (`sync`).
+    IndexSpec {
+        collection: collections::INNOVATIONS,
+        name: "sync_position",
+        keys: || doc! { "sync.seq": 1, "_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::MATERIALS,
+        name: "sync_position",
+        keys: || doc! { "sync.seq": 1, "_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::EVENTS,
+        name: "sync_position",
+        keys: || doc! { "sync.seq": 1, "_id": 1 },
         unique: false,
     },
     // Project pages and target progress (counts by project and status).

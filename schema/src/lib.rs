@@ -28,5 +28,6 @@ pub mod seed;
 pub mod shutdown;
 pub mod statistics;
 pub mod store_error;
+pub mod sync;
 pub mod telemetry;
 pub mod values;

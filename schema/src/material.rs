@@ -15,6 +15,7 @@ use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath, Problems};
 use crate::region::RegionCode;
 use crate::store_error::{Context, StoreResult};
+use crate::sync::{self, Feed, Tracked};
 use crate::values::{LIST_MAX, TEXT_MAX, TITLE_MAX, optional_text, required_text};
 
 /// The GridFS bucket holding material files (`materials_files.files` / `.chunks`).
@@ -68,6 +69,9 @@ pub struct Material {
     pub created_at: DateTime<Utc>,
     #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
     pub updated_at: DateTime<Utc>,
+    /// Where it stands in its change feed; set by the feed, never by a write of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<crate::sync::Position>,
 }
 
 /// Material fields as a client sends them; `None` in an update leaves a field as it is.
@@ -172,6 +176,7 @@ impl Material {
             handbook_version: None,
             created_at: now,
             updated_at: now,
+            sync: None,
         }
     }
 }
@@ -208,19 +213,25 @@ impl MaterialFilter {
 }
 
 pub async fn insert(db: &Database, m: &Material) -> StoreResult<()> {
-    collection(db)
-        .insert_one(m)
-        .await
-        .context("Failed to insert the material")?;
-    Ok(())
+    let write = async {
+        collection(db)
+            .insert_one(m)
+            .await
+            .context("Failed to insert the material")?;
+        Ok(())
+    };
+    sync::tracked(db, Feed::Materials, write, |_| vec![m.mark()]).await
 }
 
 pub async fn replace(db: &Database, m: &Material) -> StoreResult<()> {
-    collection(db)
-        .replace_one(doc! { "_id": m.id }, m)
-        .await
-        .context("Failed to update the material")?;
-    Ok(())
+    let write = async {
+        collection(db)
+            .replace_one(doc! { "_id": m.id }, m)
+            .await
+            .context("Failed to update the material")?;
+        Ok(())
+    };
+    sync::tracked(db, Feed::Materials, write, |_| vec![m.mark()]).await
 }
 
 pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Material>> {
@@ -338,14 +349,19 @@ pub async fn attach_file(
 ) -> StoreResult<Option<Material>> {
     let file = store_file(db, filename, content_type, content, None).await?;
     let gridfs_id = file.gridfs_id;
-    let before = collection(db)
-        .find_one_and_update(
-            doc! { "_id": id },
-            doc! { "$set": { "file": bson::to_bson(&file)?, "updated_at": bson::DateTime::now() } },
-        )
-        .return_document(ReturnDocument::Before)
-        .await
-        .context("Failed to record the file")?;
+    let set =
+        doc! { "$set": { "file": bson::to_bson(&file)?, "updated_at": bson::DateTime::now() } };
+    let write = async {
+        collection(db)
+            .find_one_and_update(doc! { "_id": id }, set)
+            .return_document(ReturnDocument::Before)
+            .await
+            .context("Failed to record the file")
+    };
+    let before = sync::tracked(db, Feed::Materials, write, |b: &Option<Material>| {
+        b.iter().map(Tracked::mark).collect()
+    })
+    .await?;
     match before {
         None => {
             // The material vanished meanwhile: do not leave an orphaned file behind.

@@ -399,6 +399,7 @@ fn innovations() -> Vec<Innovation> {
                     created_at: start,
                     updated_at: history.last().map_or(start, |t| t.at),
                     history,
+                    sync: None,
                 }
             },
         )
@@ -495,6 +496,13 @@ pub async fn load(db: &Database) -> anyhow::Result<usize> {
     }
     crate::cooperation::demo::seed(db).await?;
     written += crate::event::demo::load(db).await?;
+    // Reloaded demo content is a change like any other: partners' mirrors hear of it.
+    use crate::sync::{Feed, Tracked, stamp_now};
+    let innovations: Vec<_> = innovations().iter().map(Tracked::mark).collect();
+    stamp_now(db, Feed::Innovations, &innovations).await?;
+    let materials: Vec<_> = materials().iter().map(Tracked::mark).collect();
+    stamp_now(db, Feed::Materials, &materials).await?;
+    crate::sync::backfill_all(db).await?;
     Ok(written)
 }
 

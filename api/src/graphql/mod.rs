@@ -10,6 +10,7 @@ mod cooperation;
 mod descriptions;
 mod dissemination;
 mod events;
+mod feeds;
 mod handbooks;
 pub mod ids;
 mod innovations;
@@ -36,6 +37,7 @@ use async_graphql::registry::SDLExportOptions;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 pub use events::Links;
+pub use feeds::FeedRetention;
 pub use payload::{UserError, UserErrorCode};
 
 /// Deepest nesting a query may have. The deepest data query (a page of innovations with their
@@ -76,6 +78,7 @@ pub struct Query(
     dissemination::DisseminationQuery,
     reminders::ReminderQuery,
     handbooks::HandbookQuery,
+    feeds::FeedQuery,
 );
 
 /// What clients change. A mutation answers with a payload: the changed object, and

@@ -446,6 +446,7 @@ fn innovation(
             }),
         created_at: created,
         updated_at: updated,
+        sync: None,
     })
 }
 

@@ -226,6 +226,22 @@ pub fn dissemination(who: &Principal) -> Result<Reach, Denied> {
     }
 }
 
+/// Whether `who` may be told that a document it can no longer see is gone (a feed's
+/// tombstone): staff always; others when it was ever published, and a partner also when it
+/// once belonged to its region (it saw the draft). Nobody hears of what it never could see.
+pub fn may_be_told_gone(who: &Principal, ever_published: bool, regions: &[RegionCode]) -> bool {
+    match who {
+        _ if is_staff(who) => true,
+        _ if ever_published => true,
+        Principal::Key {
+            role: Role::Partner,
+            region: Some(r),
+            ..
+        } => regions.contains(r),
+        _ => false,
+    }
+}
+
 /// A refusal worded for who is asking: anonymous callers are told to authenticate.
 fn refused(who: &Principal) -> Denied {
     match who {

@@ -76,6 +76,35 @@ pub fn partner_read(innovation: ObjectId, who: &Principal, at: DateTime<Utc>) ->
     Some(r)
 }
 
+/// A version of an innovation pulled from the change feed with a partner key: once per key,
+/// innovation and feed position, however often the page is read again.
+pub fn pulled(
+    innovation: ObjectId,
+    seq: i64,
+    who: &Principal,
+    at: DateTime<Utc>,
+) -> Option<Record> {
+    let Principal::Key {
+        id,
+        role: Role::Partner,
+        region,
+        ..
+    } = who
+    else {
+        return None;
+    };
+    let mut r = record(
+        Kind::InnovationPulledByPartner,
+        Source::PartnerFeed,
+        format!("pulled:{}:{}:{seq}", id.to_hex(), innovation.to_hex()),
+        at,
+    );
+    r.innovation_ids = vec![innovation];
+    r.recorded_by = Some(*id);
+    r.region = *region;
+    Some(r)
+}
+
 /// A completed event's presentation of its innovations, once per event, with the people who
 /// held a confirmed place. Nothing when it presented none.
 pub fn presented(event: &Event, confirmed: u32, at: DateTime<Utc>) -> Option<Record> {
@@ -93,6 +122,21 @@ pub fn presented(event: &Event, confirmed: u32, at: DateTime<Utc>) -> Option<Rec
     r.region = event.region;
     r.people = i64::from(confirmed);
     Some(r)
+}
+
+/// Hands `records` to the worker in one background task, in order.
+pub fn send_all(db: &Database, queue: &JobQueue, records: Vec<Record>) {
+    if records.is_empty() {
+        return;
+    }
+    let (db, queue) = (db.clone(), queue.clone());
+    tokio::spawn(async move {
+        for record in records {
+            if let Err(e) = ingest::publish(&db, &queue, &record).await {
+                tracing::error!(error = ?e, key = %record.key, "a dissemination record was lost");
+            }
+        }
+    });
 }
 
 /// Hands `record` to the worker without making the caller wait; a failure is logged.

@@ -76,6 +76,10 @@ pub enum Source {
     PartnerRead,
     /// An event completed, for the innovations it presented.
     EventCompleted,
+    /// A change of an innovation read from the change feed with a partner key.
+    PartnerFeed,
+    /// A partner declared it implements the innovation (`declareAdoption`).
+    Adoption,
 }
 
 /// A sign of dissemination. Its `_id` is its idempotency key, so a second delivery of the same

@@ -311,6 +311,8 @@ pub async fn load(db: &Database) -> anyhow::Result<usize> {
             .await
             .context("Failed to load a demo event")?;
     }
+    let marks: Vec<_> = events.iter().map(crate::sync::Tracked::mark).collect();
+    crate::sync::stamp_now(db, crate::sync::Feed::Events, &marks).await?;
     Ok(events.len())
 }
 

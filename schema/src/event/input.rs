@@ -242,6 +242,7 @@ impl EventFields {
             confirmed_count: 0,
             created_at: now,
             updated_at: now,
+            sync: None,
         };
         self.apply_to(&mut event, &mut p, false);
         p.finish(|| event)

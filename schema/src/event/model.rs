@@ -126,6 +126,9 @@ pub struct Event {
     pub created_at: DateTime<Utc>,
     #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
     pub updated_at: DateTime<Utc>,
+    /// Where it stands in its change feed; set by the feed, never by a write of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<crate::sync::Position>,
 }
 
 impl Event {

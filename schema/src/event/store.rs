@@ -28,6 +28,7 @@ use crate::project::Project;
 use crate::references::References;
 use crate::region::RegionCode;
 use crate::store_error::{Context, StoreResult};
+use crate::sync::{self, Feed, Mark, Tracked};
 
 pub fn collection(db: &Database) -> Collection<Event> {
     db.collection(collections::EVENTS)
@@ -91,11 +92,19 @@ impl EventFilter {
 }
 
 pub async fn insert(db: &Database, event: &Event) -> StoreResult<()> {
-    collection(db)
-        .insert_one(event)
-        .await
-        .context("Failed to insert the event")?;
-    Ok(())
+    let write = async {
+        collection(db)
+            .insert_one(event)
+            .await
+            .context("Failed to insert the event")?;
+        Ok(())
+    };
+    sync::tracked(db, Feed::Events, write, |_| vec![event.mark()]).await
+}
+
+/// What the feed is told about an update's result.
+fn marks(updated: &Option<Event>) -> Vec<Mark> {
+    updated.iter().map(Tracked::mark).collect()
 }
 
 pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Event>> {
@@ -192,17 +201,21 @@ pub async fn save_edit(
         "confirmed_count",
         "created_at",
         "status",
+        "sync",
     ] {
         set.remove(key);
     }
-    let saved = collection(db)
-        .find_one_and_update(
-            doc! { "_id": next.id, "updated_at": bson::DateTime::from_chrono(current.updated_at) },
-            doc! { "$set": set },
-        )
-        .return_document(ReturnDocument::After)
-        .await
-        .context("Failed to update the event")?;
+    let write = async {
+        collection(db)
+            .find_one_and_update(
+                doc! { "_id": next.id, "updated_at": bson::DateTime::from_chrono(current.updated_at) },
+                doc! { "$set": set },
+            )
+            .return_document(ReturnDocument::After)
+            .await
+            .context("Failed to update the event")
+    };
+    let saved = sync::tracked(db, Feed::Events, write, marks).await?;
     let Some(saved) = saved else {
         return Ok(Err(stale()));
     };
@@ -260,14 +273,17 @@ pub async fn transition(
     if next == EventStatus::Cancelled {
         set.insert("cancellation_reason", reason);
     }
-    let updated = collection(db)
-        .find_one_and_update(
-            doc! { "_id": id, "status": current.status.as_str() },
-            doc! { "$set": set },
-        )
-        .return_document(ReturnDocument::After)
-        .await
-        .context("Failed to change the event's status")?;
+    let write = async {
+        collection(db)
+            .find_one_and_update(
+                doc! { "_id": id, "status": current.status.as_str() },
+                doc! { "$set": set },
+            )
+            .return_document(ReturnDocument::After)
+            .await
+            .context("Failed to change the event's status")
+    };
+    let updated = sync::tracked(db, Feed::Events, write, marks).await?;
     let Some(updated) = updated else {
         return Ok(Err(stale()));
     };
@@ -300,19 +316,22 @@ pub async fn fix_date(
         )));
     };
     let window = bson::to_bson(&option.window).context("Failed to encode the date")?;
-    let updated = collection(db)
-        .find_one_and_update(
-            doc! { "_id": event.id, "updated_at": bson::DateTime::from_chrono(event.updated_at) },
-            doc! { "$set": {
-                "window": window,
-                "fixed_option_id": option_id,
-                "starts_at": bson::DateTime::from_chrono(option.window.start),
-                "updated_at": bson::DateTime::from_chrono(Utc::now()),
-            } },
-        )
-        .return_document(ReturnDocument::After)
-        .await
-        .context("Failed to fix the event's date")?;
+    let write = async {
+        collection(db)
+            .find_one_and_update(
+                doc! { "_id": event.id, "updated_at": bson::DateTime::from_chrono(event.updated_at) },
+                doc! { "$set": {
+                    "window": window,
+                    "fixed_option_id": option_id,
+                    "starts_at": bson::DateTime::from_chrono(option.window.start),
+                    "updated_at": bson::DateTime::from_chrono(Utc::now()),
+                } },
+            )
+            .return_document(ReturnDocument::After)
+            .await
+            .context("Failed to fix the event's date")
+    };
+    let updated = sync::tracked(db, Feed::Events, write, marks).await?;
     let Some(updated) = updated else {
         return Ok(Err(stale()));
     };

@@ -148,24 +148,28 @@ pub async fn complete(
     }
     // Files of an earlier, interrupted attempt at this version.
     material::delete_tagged(db, &file_tag(h.id), &[pdf.gridfs_id, html.gridfs_id]).await?;
-    material::collection(db)
-        .update_one(
-            doc! { "_id": h.material_id, "$or": [
-                { "handbook_version": null },
-                { "handbook_version": { "$lt": h.number } },
-            ] },
-            doc! { "$set": {
-                "file": bson::to_bson(&pdf).context("Failed to encode the file")?,
-                "handbook_version": h.number,
-                "title": &h.request.title,
-                "language": &h.request.language,
-                "innovation_ids": &h.request.innovation_ids,
-                "project_ids": &h.request.project_ids,
-                "updated_at": now,
-            } },
-        )
-        .await
-        .context("Failed to make the handbook current")?;
+    let file = bson::to_bson(&pdf).context("Failed to encode the file")?;
+    let write = async {
+        material::collection(db)
+            .update_one(
+                doc! { "_id": h.material_id, "$or": [
+                    { "handbook_version": null },
+                    { "handbook_version": { "$lt": h.number } },
+                ] },
+                doc! { "$set": {
+                    "file": file,
+                    "handbook_version": h.number,
+                    "title": &h.request.title,
+                    "language": &h.request.language,
+                    "innovation_ids": &h.request.innovation_ids,
+                    "project_ids": &h.request.project_ids,
+                    "updated_at": now,
+                } },
+            )
+            .await
+            .context("Failed to make the handbook current")
+    };
+    crate::sync::tracked_by_id(db, crate::sync::Feed::Materials, h.material_id, write).await?;
     Ok(true)
 }
 

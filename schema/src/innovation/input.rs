@@ -317,6 +317,7 @@ impl InnovationChanges {
             implementation_guide: self.implementation_guide,
             created_at: now,
             updated_at: now,
+            sync: None,
         }
     }
 }

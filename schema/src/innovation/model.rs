@@ -145,6 +145,9 @@ pub struct Innovation {
     pub created_at: DateTime<Utc>,
     #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
     pub updated_at: DateTime<Utc>,
+    /// Where it stands in its change feed; set by the feed, never by a write of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<crate::sync::Position>,
 }
 
 /// Averages of the evaluators' scores; `None` when nobody has evaluated yet.

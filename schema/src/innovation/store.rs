@@ -17,6 +17,7 @@ use crate::db::collections;
 use crate::error::{DomainError, ErrorCode, FieldPath};
 use crate::region::RegionCode;
 use crate::store_error::{Context, StoreResult};
+use crate::sync::{self, Feed, Mark, Tracked};
 
 pub fn collection(db: &Database) -> Collection<Innovation> {
     db.collection(collections::INNOVATIONS)
@@ -69,11 +70,19 @@ impl InnovationFilter {
 }
 
 pub async fn insert(db: &Database, innovation: &Innovation) -> StoreResult<()> {
-    collection(db)
-        .insert_one(innovation)
-        .await
-        .context("Failed to insert the innovation")?;
-    Ok(())
+    let write = async {
+        collection(db)
+            .insert_one(innovation)
+            .await
+            .context("Failed to insert the innovation")?;
+        Ok(())
+    };
+    sync::tracked(db, Feed::Innovations, write, |_| vec![innovation.mark()]).await
+}
+
+/// What the feed is told about an update's result.
+fn marks(updated: &Option<Innovation>) -> Vec<Mark> {
+    updated.iter().map(Tracked::mark).collect()
 }
 
 pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Innovation>> {
@@ -130,11 +139,14 @@ pub async fn update(
         "implementation_guide",
         changes.implementation_guide.as_ref().map(|v| b(v)),
     );
-    collection(db)
-        .find_one_and_update(doc! { "_id": id }, doc! { "$set": set })
-        .return_document(ReturnDocument::After)
-        .await
-        .context("Failed to update the innovation")
+    let write = async {
+        collection(db)
+            .find_one_and_update(doc! { "_id": id }, doc! { "$set": set })
+            .return_document(ReturnDocument::After)
+            .await
+            .context("Failed to update the innovation")
+    };
+    sync::tracked(db, Feed::Innovations, write, marks).await
 }
 
 /// Why a transition was refused.
@@ -183,17 +195,21 @@ pub async fn transition(
         to,
         note,
     };
-    let updated = collection(db)
-        .find_one_and_update(
-            doc! { "_id": current.id, "status": from.as_str() },
-            doc! {
-                "$set": { "status": to.as_str(), "updated_at": bson::DateTime::now() },
-                "$push": { "history": bson::to_bson(&entry)? },
-            },
-        )
-        .return_document(ReturnDocument::After)
-        .await
-        .context("Failed to record the transition")?;
+    let history = bson::to_bson(&entry)?;
+    let write = async {
+        collection(db)
+            .find_one_and_update(
+                doc! { "_id": current.id, "status": from.as_str() },
+                doc! {
+                    "$set": { "status": to.as_str(), "updated_at": bson::DateTime::now() },
+                    "$push": { "history": history },
+                },
+            )
+            .return_document(ReturnDocument::After)
+            .await
+            .context("Failed to record the transition")
+    };
+    let updated = sync::tracked(db, Feed::Innovations, write, marks).await?;
     Ok(updated.ok_or_else(|| {
         transition_error("the innovation changed status meanwhile; reload it and try again")
     }))
@@ -204,17 +220,21 @@ pub async fn add_evaluation(
     id: ObjectId,
     evaluation: &Evaluation,
 ) -> StoreResult<Option<Innovation>> {
-    collection(db)
-        .find_one_and_update(
-            doc! { "_id": id },
-            doc! {
-                "$push": { "evaluations": bson::to_bson(evaluation)? },
-                "$set": { "updated_at": bson::DateTime::now() },
-            },
-        )
-        .return_document(ReturnDocument::After)
-        .await
-        .context("Failed to add the evaluation")
+    let pushed = bson::to_bson(evaluation)?;
+    let write = async {
+        collection(db)
+            .find_one_and_update(
+                doc! { "_id": id },
+                doc! {
+                    "$push": { "evaluations": pushed },
+                    "$set": { "updated_at": bson::DateTime::now() },
+                },
+            )
+            .return_document(ReturnDocument::After)
+            .await
+            .context("Failed to add the evaluation")
+    };
+    sync::tracked(db, Feed::Innovations, write, marks).await
 }
 
 mod erased {

@@ -1,0 +1,145 @@
+//! The change feeds partners mirror the catalogue by (`innovationChanges`, `materialChanges`,
+//! `eventChanges`): every document of a fed collection has a position, and every write moves
+//! the document it changed to a new, higher position. A reader pages through the positions in
+//! order and resumes after the last one it saw.
+//!
+//! **Why a reader can never skip a write.** Positions come from one counter document per feed
+//! (`sync_feeds`). A writer first takes a position *and* records it as pending, in one
+//! compare-and-set update of that document ([`stamp::Ticket::take`]); then it writes; then it
+//! moves the document it wrote to the position (`$max`, so two writers of one document leave
+//! it at the higher position, with the later content); only then does it remove its pending
+//! entry. A reader reads the counter document first and pages only below the lowest pending
+//! position, so a write that took a position before another but commits after it holds the
+//! reader back instead of being overtaken. A writer killed before it finishes leaves a pending
+//! entry: after [`STALE_AFTER`] a reader removes it (again by a conditional update), and a
+//! writer that was merely slow finds its entry gone and takes a fresh position for what it
+//! wrote, so its change is read after all.
+//!
+//! A document's position carries what the feed needs to tell a caller "this is gone" without
+//! telling anyone about something they never could see: when it last moved, whether it was
+//! ever published, and every region it has belonged to ([`Mark`]).
+
+pub mod feed;
+pub mod stamp;
+
+use std::time::Duration;
+
+use bson::oid::ObjectId;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::db::collections;
+use crate::region::RegionCode;
+
+pub use feed::{Change, FeedCursor, FeedError, MAX_FEED_PAGE, Page, backfill, backfill_all, read};
+pub use stamp::{Ticket, stamp_now, tracked, tracked_by_id};
+
+/// A pending position older than this is taken to belong to a writer that died.
+pub const STALE_AFTER: Duration = Duration::from_secs(30);
+
+/// The collections with a change feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Feed {
+    Innovations,
+    Materials,
+    Events,
+}
+
+impl Feed {
+    /// The fed collection, which is also the id of its counter document.
+    pub fn collection(self) -> &'static str {
+        match self {
+            Feed::Innovations => collections::INNOVATIONS,
+            Feed::Materials => collections::MATERIALS,
+            Feed::Events => collections::EVENTS,
+        }
+    }
+
+    /// The short tag inside this feed's cursors, so a cursor of one feed is refused by another.
+    fn tag(self) -> &'static str {
+        match self {
+            Feed::Innovations => "i",
+            Feed::Materials => "m",
+            Feed::Events => "e",
+        }
+    }
+}
+
+/// Where a document stands in its feed (`sync` on the document).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    pub seq: i64,
+    #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
+    pub at: DateTime<Utc>,
+    /// Whether it was ever published: then anyone may be told it is gone.
+    #[serde(default)]
+    pub public: bool,
+    /// Every region it has belonged to: their partners saw it before it was published.
+    #[serde(default)]
+    pub regions: Vec<RegionCode>,
+}
+
+/// What a write tells the feed about a document it wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    pub id: ObjectId,
+    pub region: Option<RegionCode>,
+    pub published: bool,
+}
+
+/// A document that has a place in a feed.
+pub trait Tracked {
+    const FEED: Feed;
+    fn mark(&self) -> Mark;
+    fn position(&self) -> Option<&Position>;
+    /// Whether it belongs in a mirror of what its readers may see (a withdrawn innovation does
+    /// not, even for those who may still look it up).
+    fn present(&self) -> bool {
+        true
+    }
+}
+
+impl Tracked for crate::innovation::Innovation {
+    const FEED: Feed = Feed::Innovations;
+    fn mark(&self) -> Mark {
+        Mark {
+            id: self.id,
+            region: self.region,
+            published: self.published,
+        }
+    }
+    fn position(&self) -> Option<&Position> {
+        self.sync.as_ref()
+    }
+    fn present(&self) -> bool {
+        self.status != crate::innovation::Status::Withdrawn
+    }
+}
+
+impl Tracked for crate::material::Material {
+    const FEED: Feed = Feed::Materials;
+    fn mark(&self) -> Mark {
+        Mark {
+            id: self.id,
+            region: self.region,
+            published: self.published,
+        }
+    }
+    fn position(&self) -> Option<&Position> {
+        self.sync.as_ref()
+    }
+}
+
+impl Tracked for crate::event::Event {
+    const FEED: Feed = Feed::Events;
+    fn mark(&self) -> Mark {
+        Mark {
+            id: self.id,
+            region: self.region,
+            published: self.published,
+        }
+    }
+    fn position(&self) -> Option<&Position> {
+        self.sync.as_ref()
+    }
+}
