@@ -31,3 +31,4 @@ pub mod store_error;
 pub mod sync;
 pub mod telemetry;
 pub mod values;
+pub mod webhook;
