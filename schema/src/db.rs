@@ -34,6 +34,7 @@ pub mod collections {
     pub const HANDBOOKS: &str = "handbooks";
     pub const DISSEMINATION_EVENTS: &str = "dissemination_events";
     pub const DISSEMINATION_COUNTERS: &str = "dissemination_counters";
+    pub const ADOPTIONS: &str = "adoptions";
     /// One counter document per change feed (`sync`).
     pub const SYNC_FEEDS: &str = "sync_feeds";
 }
@@ -111,6 +112,19 @@ const INDEXES: &[IndexSpec] = &[
         collection: collections::INNOVATIONS,
         name: "title",
         keys: || doc! { "title": 1, "_id": 1 },
+        unique: false,
+    },
+    // One declaration per organization and innovation; an innovation's adoptions in order.
+    IndexSpec {
+        collection: collections::ADOPTIONS,
+        name: "innovation_organization_unique",
+        keys: || doc! { "innovation_id": 1, "organization_id": 1 },
+        unique: true,
+    },
+    IndexSpec {
+        collection: collections::ADOPTIONS,
+        name: "innovation_declared_at",
+        keys: || doc! { "innovation_id": 1, "declared_at": 1, "_id": 1 },
         unique: false,
     },
     // The change feeds: pages in position order (`sync`).

@@ -5,6 +5,7 @@
 //! the worker runs jobs over them.
 
 pub mod access;
+pub mod adoption;
 pub mod config;
 pub mod cooperation;
 pub mod db;

@@ -207,6 +207,14 @@ const RULES: &[Rule] = &[
         &[],
         |f| json!({ "innovations": [f[ReadyInnovation]] }),
     ),
+    with(
+        "declareAdoption",
+        &[
+            ("innovation", ReadyInnovation),
+            ("organization", Organization),
+        ],
+        |_| json!({ "startedOn": "2026-09-01", "scale": "PILOT" }),
+    ),
 ];
 
 /// The fixtures' global ids.

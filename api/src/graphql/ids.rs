@@ -23,6 +23,7 @@ pub enum Kind {
     Agreement,
     Reminder,
     Delivery,
+    Adoption,
 }
 
 impl Kind {
@@ -40,10 +41,11 @@ impl Kind {
             Kind::Agreement => "CooperationAgreement",
             Kind::Reminder => "Reminder",
             Kind::Delivery => "Delivery",
+            Kind::Adoption => "Adoption",
         }
     }
 
-    const ALL: [Kind; 12] = [
+    const ALL: [Kind; 13] = [
         Kind::Innovation,
         Kind::Project,
         Kind::Organization,
@@ -56,6 +58,7 @@ impl Kind {
         Kind::Agreement,
         Kind::Reminder,
         Kind::Delivery,
+        Kind::Adoption,
     ];
 }
 

@@ -4,6 +4,7 @@
 //! adds its state as schema data when it starts, each transport adds the caller's principal,
 //! and an extension gives every execution fresh DataLoaders.
 
+mod adoptions;
 pub mod auth;
 mod common;
 mod cooperation;
@@ -97,6 +98,7 @@ pub struct Mutation(
     dissemination::DisseminationMutation,
     reminders::ReminderMutation,
     handbooks::HandbookMutation,
+    adoptions::AdoptionMutation,
 );
 
 /// What clients follow live, over the WebSocket at `/graphql/ws`.

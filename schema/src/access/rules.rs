@@ -25,6 +25,9 @@ pub enum Seen {
     },
     /// By staff, and by the key that asked for it (a background job).
     StaffOrRequester(Option<ObjectId>),
+    /// By staff, and by the partners of either region (an adoption: the adopting region and
+    /// the one the innovation comes from).
+    StaffOrRegions([Option<RegionCode>; 2]),
     /// By staff only (personal data).
     Staff,
     /// By admins only (API keys).
@@ -138,6 +141,11 @@ pub fn sees(who: &Principal, seen: Seen) -> bool {
         Seen::WhenPublished { published, region } => who.visibility().allows(published, region),
         Seen::StaffOrRequester(requester) => {
             is_staff(who) || (requester.is_some() && requester == who.key_id())
+        }
+        Seen::StaffOrRegions(regions) => {
+            is_staff(who)
+                || matches!(who, Principal::Key { role: Role::Partner, region: Some(r), .. }
+                    if regions.contains(&Some(*r)))
         }
         Seen::Staff => is_staff(who),
         Seen::Admins => who.role() == Some(Role::Admin),

@@ -5,6 +5,7 @@ use bson::{Document, doc};
 
 use super::rules::{Edited, Guarded, Seen, sees};
 use super::{ApiKey, Principal};
+use crate::adoption::Adoption;
 use crate::cooperation::{CooperationAgreement, ThematicGroup};
 use crate::db::collections;
 use crate::event::{Event, Registration};
@@ -121,6 +122,30 @@ impl Guarded for ApiKey {
     }
     fn scope(who: &Principal) -> Document {
         only_if(sees(who, Seen::Admins))
+    }
+}
+
+/// An adoption tells which organization implements what: staff, the adopting region and the
+/// region the innovation comes from see it; nobody edits it.
+impl Guarded for Adoption {
+    const NAME: &'static str = "Adoption";
+    const COLLECTION: &'static str = collections::ADOPTIONS;
+    fn seen(&self) -> Seen {
+        Seen::StaffOrRegions([Some(self.region), self.innovation_region])
+    }
+    fn edited(&self) -> Edited {
+        Edited::Staff
+    }
+    fn scope(who: &Principal) -> Document {
+        match who {
+            _ if sees(who, Seen::Staff) => doc! {},
+            Principal::Key {
+                role: crate::access::Role::Partner,
+                region: Some(r),
+                ..
+            } => doc! { "$or": [ { "region": r.as_str() }, { "innovation_region": r.as_str() } ] },
+            _ => nothing(),
+        }
     }
 }
 

@@ -105,6 +105,21 @@ pub fn pulled(
     Some(r)
 }
 
+/// An adoption declared: once per adoption, in the adopting region, for its organization.
+pub fn adopted(a: &crate::adoption::Adoption) -> Record {
+    let mut r = record(
+        Kind::AdoptionDeclared,
+        Source::Adoption,
+        format!("adoption:{}", a.id.to_hex()),
+        a.declared_at,
+    );
+    r.innovation_ids = vec![a.innovation_id];
+    r.organization_id = Some(a.organization_id);
+    r.region = Some(a.region);
+    r.recorded_by = a.declared_by;
+    r
+}
+
 /// A completed event's presentation of its innovations, once per event, with the people who
 /// held a confirmed place. Nothing when it presented none.
 pub fn presented(event: &Event, confirmed: u32, at: DateTime<Utc>) -> Option<Record> {

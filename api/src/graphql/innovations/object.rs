@@ -319,6 +319,14 @@ impl InnovationGql {
     ) -> async_graphql::Result<Option<crate::graphql::dissemination::DisseminationSummary>> {
         crate::graphql::dissemination::summary(ctx, &[self.0.id]).await
     }
+    /// Organizations implementing it elsewhere, oldest declaration first (staff, the adopting
+    /// regions' and its own region's partners see them; others see none).
+    async fn adoptions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::graphql::adoptions::AdoptionGql>> {
+        crate::graphql::adoptions::of_innovation(ctx, self.0.id).await
+    }
     /// Events where it was presented: conferences, meetings (those visible to you).
     async fn presented_at(
         &self,
