@@ -19,6 +19,7 @@ pub mod mail;
 pub mod mailing;
 pub mod material;
 pub mod money;
+pub mod open_data;
 pub mod organization;
 pub mod page;
 pub mod personal_data;

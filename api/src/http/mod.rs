@@ -10,6 +10,7 @@ mod graphiql;
 mod graphql;
 mod health;
 mod media;
+mod open_data;
 mod page;
 mod problem;
 mod statistics;
@@ -50,6 +51,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/statistics/dissemination.csv", get(statistics::csv))
         .route("/statistics/dissemination.svg", get(statistics::svg))
+        .route("/open-data/catalogue.jsonld", get(open_data::catalogue))
+        .route("/open-data/innovations.csv", get(open_data::innovations))
+        .route("/open-data/projects.csv", get(open_data::projects))
+        .route("/open-data/events.csv", get(open_data::events))
+        .route("/open-data/materials.csv", get(open_data::materials))
         .route("/events.ics", get(calendar::feed))
         .route("/events/{file}", get(calendar::event))
         .route(

@@ -1,0 +1,172 @@
+//! Open data of the published catalogue: `GET /open-data/catalogue.jsonld` (schema.org
+//! JSON-LD) and `GET /open-data/{innovations,projects,events,materials}.csv`. Everyone gets the
+//! same answer, whatever key they send: what an anonymous caller may see
+//! ([`innohub_schema::open_data`]). Each answer has a strong ETag of its bytes, answers a
+//! matching `If-None-Match` with 304, and may be cached for five minutes.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bson::oid::ObjectId;
+use innohub_schema::open_data::{self, Catalogue, Links, Table};
+use sha2::{Digest, Sha256};
+
+use super::problem::internal;
+use crate::graphql::ids::{self, Kind};
+use crate::state::AppState;
+
+const JSON_LD: &str = "application/ld+json";
+const CSV: &str = "text/csv; charset=utf-8";
+
+fn material_file(id: ObjectId) -> String {
+    format!(
+        "/materials/{}/file",
+        ids::encode(Kind::Material, id).as_str()
+    )
+}
+
+fn event_page(id: ObjectId) -> String {
+    format!("/events/{}", ids::encode(Kind::Event, id).as_str())
+}
+
+/// Loads the catalogue and hands it, with the links of this api, to `render`.
+async fn answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    content_type: &'static str,
+    render: impl FnOnce(&Catalogue, &Links<'_>) -> anyhow::Result<Vec<u8>>,
+) -> Response {
+    let catalogue = match open_data::load(&state.db).await {
+        Ok(c) => c,
+        Err(e) => return internal("open data", e),
+    };
+    let links = Links::new(
+        state.settings.public_url.as_ref().map(|u| u.as_str()),
+        &material_file,
+        &event_page,
+    );
+    match render(&catalogue, &links) {
+        Ok(body) => cached(headers, body, content_type),
+        Err(e) => internal("open data", e),
+    }
+}
+
+pub async fn catalogue(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    answer(&state, &headers, JSON_LD, |c, links| {
+        Ok(serde_json::to_vec(&open_data::jsonld::document(c, links))?)
+    })
+    .await
+}
+
+async fn table(state: &AppState, headers: &HeaderMap, t: Table) -> Response {
+    answer(state, headers, CSV, |c, links| {
+        csv(&open_data::csv::table(c, t, links))
+    })
+    .await
+}
+
+pub async fn innovations(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    table(&state, &headers, Table::Innovations).await
+}
+
+pub async fn projects(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    table(&state, &headers, Table::Projects).await
+}
+
+pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    table(&state, &headers, Table::Events).await
+}
+
+pub async fn materials(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    table(&state, &headers, Table::Materials).await
+}
+
+/// The rows as CSV: UTF-8 with a byte-order mark (which tells spreadsheet programs the
+/// encoding), comma-separated as open-data portals expect, a header row first.
+fn csv(t: &open_data::csv::Rows) -> anyhow::Result<Vec<u8>> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b',')
+            .from_writer(&mut out);
+        w.write_record(t.header)?;
+        for row in &t.rows {
+            w.write_record(row)?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+/// The quoted SHA-256 of `body`, hex: a strong validator of exactly these bytes.
+fn etag(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Whether `If-None-Match` names `etag` (or is `*`); weak tags compare by their opaque part,
+/// as RFC 9110 §13.1.2 asks of this header.
+fn matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim())
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
+}
+
+/// `body` with its ETag and caching headers, or 304 with no body when the client has it.
+fn cached(headers: &HeaderMap, body: Vec<u8>, content_type: &'static str) -> Response {
+    let tag = etag(&body);
+    let mut r = if matches(headers, &tag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut r = (StatusCode::OK, body).into_response();
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        r
+    };
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_compares_tags_in_a_list() {
+        let tag = etag(b"abc");
+        assert_eq!(tag.len(), 66);
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_str(&format!("\"x\", W/{tag}")).unwrap(),
+        );
+        assert!(matches(&h, &tag));
+        assert!(!matches(&h, &etag(b"abd")));
+        assert!(!matches(&HeaderMap::new(), &tag));
+    }
+
+    #[test]
+    fn the_csv_starts_with_a_bom_and_quotes_what_needs_it() {
+        let rows = open_data::csv::Rows {
+            header: &["id", "title"],
+            rows: vec![vec!["1".into(), "Asystent, osobisty \"plus\"".into()]],
+        };
+        let text = String::from_utf8(csv(&rows).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "\u{feff}id,title\n1,\"Asystent, osobisty \"\"plus\"\"\"\n"
+        );
+    }
+}
