@@ -98,7 +98,11 @@ pub fn event_doc(e: &Event) -> SearchDoc {
 
 /// Fields of an event that registrations change; an update touching only these leaves the
 /// indexed text as it was, so registering does not cost an index write.
-const EVENT_SEAT_FIELDS: &[&str] = &["confirmed", "confirmed_count"];
+const EVENT_SEAT_FIELDS: &[&str] = &["confirmed", "confirmed_count", "sync"];
+
+/// The change feed's position (`sync`), which every write moves right after it wrote: an
+/// update touching only it changes no indexed text.
+const FEED_FIELDS: &[&str] = &["sync"];
 
 /// Indexes everything and starts following changes until `stop` is cancelled.
 pub async fn start(
@@ -120,7 +124,7 @@ pub async fn start(
         index.clone(),
         inn_stream,
         innovation_doc,
-        &[],
+        FEED_FIELDS,
         stop.clone(),
         db.clone(),
     ));
@@ -138,7 +142,7 @@ pub async fn start(
         index.clone(),
         mat_stream,
         material_doc,
-        &[],
+        FEED_FIELDS,
         stop.clone(),
         db.clone(),
     ));
