@@ -68,16 +68,16 @@ pub struct Row {
 }
 
 impl Row {
-    fn add(&mut self, kind: Kind, region: Option<&str>, count: i64, people: i64) {
+    /// Adds figures, summed over one or more kinds (`adoptions` among `count`).
+    fn add_sum(&mut self, region: Option<&str>, count: i64, people: i64, adoptions: i64) {
         self.count += count;
         self.people += people;
+        self.adoptions += adoptions;
         if let Some(r) = region.filter(|r| *r != NO_REGION)
             && count > 0
+            && !self.regions.contains(r)
         {
             self.regions.insert(r.to_owned());
-        }
-        if kind == Kind::AdoptionDeclared {
-            self.adoptions += count;
         }
     }
 }
@@ -104,13 +104,13 @@ fn uses_detail(filter: &Filter, group_by: &[GroupBy]) -> bool {
     filter.innovations.is_some() || group_by.contains(&GroupBy::Innovation)
 }
 
-fn key_for(group_by: &[GroupBy], c: &Counter, kind: Kind) -> GroupKey {
+fn key_for(group_by: &[GroupBy], c: &Counter, kind: Option<Kind>) -> GroupKey {
     let mut key = GroupKey::default();
     for g in group_by {
         match g {
             GroupBy::Region => key.region = c.region.clone(),
             GroupBy::Month => key.month = c.month.clone(),
-            GroupBy::Kind => key.kind = Some(kind),
+            GroupBy::Kind => key.kind = kind,
             GroupBy::Innovation => key.innovation = c.innovation,
         }
     }
@@ -126,12 +126,31 @@ struct Fold {
 
 impl Fold {
     fn add(&mut self, key: GroupKey, kind: Kind, region: Option<&str>, count: i64, people: i64) {
-        let row = self.rows.entry(key.clone()).or_insert_with(|| Row {
-            key,
-            ..Row::default()
-        });
-        row.add(kind, region, count, people);
-        self.total.add(kind, region, count, people);
+        let adoptions = if kind == Kind::AdoptionDeclared {
+            count
+        } else {
+            0
+        };
+        self.add_sum(key, region, count, people, adoptions);
+    }
+
+    fn add_sum(
+        &mut self,
+        key: GroupKey,
+        region: Option<&str>,
+        count: i64,
+        people: i64,
+        adoptions: i64,
+    ) {
+        let row = match self.rows.get_mut(&key) {
+            Some(row) => row,
+            None => self.rows.entry(key.clone()).or_insert(Row {
+                key,
+                ..Row::default()
+            }),
+        };
+        row.add_sum(region, count, people, adoptions);
+        self.total.add_sum(region, count, people, adoptions);
     }
 
     fn finish(self) -> Stats {
@@ -167,14 +186,39 @@ pub async fn query(db: &Database, filter: &Filter, group_by: &[GroupBy]) -> Stor
     }
     let mut cursor = counters::collection(db)
         .find(q)
+        // Per-region tallies are for the INNOVATION level's own readers, not for this sum.
+        .projection(doc! { "regions": 0 })
         .await
         .context("Failed to read dissemination counters")?;
     let mut fold = Fold::default();
+    let by_kind = group_by.contains(&GroupBy::Kind);
     while let Some(c) = cursor
         .try_next()
         .await
         .context("Failed to read dissemination counters")?
     {
+        if !by_kind {
+            // Every kind of this counter falls in the same row: add their sum once.
+            let (mut count, mut people, mut adoptions) = (0, 0, 0);
+            for (name, tally) in &c.kinds {
+                let Some(kind) = Kind::parse(name) else {
+                    continue;
+                };
+                if !filter.kinds.is_empty() && !filter.kinds.contains(&kind) {
+                    continue;
+                }
+                count += tally.count;
+                people += tally.people;
+                if kind == Kind::AdoptionDeclared {
+                    adoptions += tally.count;
+                }
+            }
+            if count != 0 || people != 0 {
+                let key = key_for(group_by, &c, None);
+                fold.add_sum(key, c.region.as_deref(), count, people, adoptions);
+            }
+            continue;
+        }
         for (name, tally) in &c.kinds {
             let Some(kind) = Kind::parse(name) else {
                 continue;
@@ -182,7 +226,7 @@ pub async fn query(db: &Database, filter: &Filter, group_by: &[GroupBy]) -> Stor
             if !filter.kinds.is_empty() && !filter.kinds.contains(&kind) {
                 continue;
             }
-            let key = key_for(group_by, &c, kind);
+            let key = key_for(group_by, &c, Some(kind));
             fold.add(key, kind, c.region.as_deref(), tally.count, tally.people);
         }
     }
@@ -285,7 +329,7 @@ pub async fn from_raw(db: &Database, filter: &Filter, group_by: &[GroupBy]) -> S
             _ => 0,
         };
         let (count, people) = (number("count"), number("people"));
-        let key = key_for(group_by, &c, kind);
+        let key = key_for(group_by, &c, Some(kind));
         fold.add(key, kind, c.region.as_deref(), count, people);
     }
     Ok(fold.finish())
