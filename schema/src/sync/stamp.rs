@@ -13,6 +13,10 @@ use super::{Feed, Mark, STALE_AFTER};
 use crate::db::{collections, is_duplicate_key};
 use crate::store_error::{Context, StoreResult};
 
+/// Each try loses only to a writer that won, so this many losses in a row mean something is
+/// wrong (the counter rewritten under the writers), not a busy feed.
+const MAX_ATTEMPTS: u32 = 1_000;
+
 /// The counter document of a feed.
 #[derive(Debug, Deserialize)]
 pub(super) struct Counter {
@@ -104,6 +108,12 @@ impl Ticket {
                 });
             }
             attempt += 1;
+            if attempt >= MAX_ATTEMPTS {
+                return Err(crate::store_error::StoreError::from(anyhow::anyhow!(
+                    "{} writers at once kept taking the feed position first",
+                    MAX_ATTEMPTS
+                )));
+            }
             if attempt > 3 {
                 // Many writers at once: step aside for a moment (up to 2 ms) so they spread out.
                 let wait = u64::from(token.timestamp().to_chrono().timestamp_subsec_nanos())
