@@ -389,6 +389,37 @@ async fn a_writer_that_dies_holding_a_position_holds_readers_back_until_it_goes_
     assert_eq!(m.held[&third]["title"], title);
 }
 
+#[tokio::test]
+async fn documents_given_one_position_in_bulk_are_all_read_across_pages() {
+    let api = TestApi::spawn().await;
+    let staff = api.key("staff", None).await;
+    // Written straight to the database (as before the feeds existed): the next api to start
+    // gives all 25 one position in one bulk stamp.
+    let first = create(&api, &staff, "Wzór", "12", true).await;
+    let (_, oid) = innohub_api::graphql::ids::decode_any(&first).expect("an id");
+    let coll = api.db().await.collection::<bson::Document>("innovations");
+    let mut template = coll
+        .find_one(bson::doc! { "_id": oid })
+        .await
+        .expect("read")
+        .expect("the template");
+    template.remove("sync");
+    for n in 0..25 {
+        let mut d = template.clone();
+        d.insert("_id", bson::oid::ObjectId::new());
+        d.insert("title", format!("Wczytana {n}"));
+        coll.insert_one(d).await.expect("insert");
+    }
+    let beside = TestApi::spawn_beside(&api).await;
+    let mut m = Mirror::default();
+    m.catch_up(&beside, &staff, 10).await;
+    assert_eq!(
+        m.held.len(),
+        26,
+        "every document, across pages within one position"
+    );
+}
+
 /// The (id, kind) of every change `key` reads after `cursor`.
 async fn changes_after(api: &TestApi, key: &str, cursor: Option<String>) -> Vec<(String, String)> {
     let body = api

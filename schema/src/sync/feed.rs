@@ -142,7 +142,9 @@ where
             "a position this feed has not reached".into(),
         )));
     }
-    if ready <= start.seq {
+    // Documents moved in bulk share a position, so a cursor at `ready` may still have some of
+    // them after it; only a cursor beyond it has nothing to read.
+    if ready < start.seq {
         return Ok(Ok(Page {
             changes: Vec::new(),
             end: FeedCursor { issued, ..start },
