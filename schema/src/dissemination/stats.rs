@@ -186,8 +186,6 @@ pub async fn query(db: &Database, filter: &Filter, group_by: &[GroupBy]) -> Stor
     }
     let mut cursor = counters::collection(db)
         .find(q)
-        // Per-region tallies are for the INNOVATION level's own readers, not for this sum.
-        .projection(doc! { "regions": 0 })
         .await
         .context("Failed to read dissemination counters")?;
     let mut fold = Fold::default();
