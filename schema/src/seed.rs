@@ -502,7 +502,6 @@ pub async fn load(db: &Database) -> anyhow::Result<usize> {
     stamp_now(db, Feed::Innovations, &innovations).await?;
     let materials: Vec<_> = materials().iter().map(Tracked::mark).collect();
     stamp_now(db, Feed::Materials, &materials).await?;
-    crate::sync::backfill_all(db).await?;
     Ok(written)
 }
 

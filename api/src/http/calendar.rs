@@ -7,7 +7,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use bson::doc;
 use futures::TryStreamExt;
 use innohub_schema::access::Visibility;
@@ -213,22 +213,7 @@ fn calendar_response(headers: &HeaderMap, body: String, filename: &str) -> Respo
 fn with_etag(headers: &HeaderMap, body: String, content_type: &'static str) -> Response {
     // SHA-256, hex; the function that hashes API keys serves any text.
     let etag = format!("\"{}\"", &access::hash(&body)[..32]);
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut r = if matches {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let mut r = body.into_response();
-        r.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        r
-    };
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        r.headers_mut().insert(header::ETAG, v);
-    }
-    r
+    super::etag::respond(headers, &etag, body, content_type)
 }
 
 /// The format `accept` prefers among those offered (RFC 9110 §12.5.1: the most specific range

@@ -181,10 +181,7 @@ pub async fn download(
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         r
     };
-    let if_none_match = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok());
-    if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
+    if super::etag::matches(&headers, &etag) {
         return common(StatusCode::NOT_MODIFIED.into_response());
     }
     let content = match material::read_file(&state.db, &file).await {

@@ -5,6 +5,7 @@ mod auth;
 mod calendar;
 mod cancel;
 mod chart;
+mod etag;
 mod files;
 mod graphiql;
 mod graphql;

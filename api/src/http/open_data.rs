@@ -5,8 +5,8 @@
 //! matching `If-None-Match` with 304, and may be cached for five minutes.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 use bson::oid::ObjectId;
 use innohub_schema::open_data::{self, Catalogue, Links, Table};
 use sha2::{Digest, Sha256};
@@ -105,34 +105,11 @@ fn etag(body: &[u8]) -> String {
     format!("\"{hex}\"")
 }
 
-/// Whether `If-None-Match` names `etag` (or is `*`); weak tags compare by their opaque part,
-/// as RFC 9110 §13.1.2 asks of this header.
-fn matches(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim())
-        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
-}
-
 /// `body` with its ETag and caching headers, or 304 with no body when the client has it.
 fn cached(headers: &HeaderMap, body: Vec<u8>, content_type: &'static str) -> Response {
     let tag = etag(&body);
-    let mut r = if matches(headers, &tag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let mut r = (StatusCode::OK, body).into_response();
-        r.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        r
-    };
-    let h = r.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&tag) {
-        h.insert(header::ETAG, v);
-    }
-    h.insert(
+    let mut r = super::etag::respond(headers, &tag, body, content_type);
+    r.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=300"),
     );
@@ -141,6 +118,7 @@ fn cached(headers: &HeaderMap, body: Vec<u8>, content_type: &'static str) -> Res
 
 #[cfg(test)]
 mod tests {
+    use super::super::etag::matches;
     use super::*;
 
     #[test]

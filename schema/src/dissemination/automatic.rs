@@ -31,6 +31,19 @@ fn record(kind: Kind, source: Source, key: String, at: DateTime<Utc>) -> Record 
     }
 }
 
+/// The key and region of a partner's key; `None` for anyone else.
+fn partner_key(who: &Principal) -> Option<(ObjectId, Option<crate::region::RegionCode>)> {
+    match who {
+        Principal::Key {
+            id,
+            role: Role::Partner,
+            region,
+            ..
+        } => Some((*id, *region)),
+        _ => None,
+    }
+}
+
 /// A whole file of `material` served to `who`: one person reached, in the caller's region when
 /// it is a partner's key. Every full download is its own record.
 pub fn download(material: &Material, who: &Principal, at: DateTime<Utc>) -> Record {
@@ -53,15 +66,7 @@ pub fn download(material: &Material, who: &Principal, at: DateTime<Utc>) -> Reco
 /// An innovation read with a partner key: once per key, innovation and Warsaw day, however
 /// often it is read that day. Nothing for other callers.
 pub fn partner_read(innovation: ObjectId, who: &Principal, at: DateTime<Utc>) -> Option<Record> {
-    let Principal::Key {
-        id,
-        role: Role::Partner,
-        region,
-        ..
-    } = who
-    else {
-        return None;
-    };
+    let (id, region) = partner_key(who)?;
     let day = crate::event::time::to_warsaw(at).date();
     let mut r = record(
         Kind::InnovationViewed,
@@ -71,8 +76,8 @@ pub fn partner_read(innovation: ObjectId, who: &Principal, at: DateTime<Utc>) ->
     );
     r.innovation_ids = vec![innovation];
     r.people = 1;
-    r.recorded_by = Some(*id);
-    r.region = *region;
+    r.recorded_by = Some(id);
+    r.region = region;
     Some(r)
 }
 
@@ -84,15 +89,7 @@ pub fn pulled(
     who: &Principal,
     at: DateTime<Utc>,
 ) -> Option<Record> {
-    let Principal::Key {
-        id,
-        role: Role::Partner,
-        region,
-        ..
-    } = who
-    else {
-        return None;
-    };
+    let (id, region) = partner_key(who)?;
     let mut r = record(
         Kind::InnovationPulledByPartner,
         Source::PartnerFeed,
@@ -100,8 +97,8 @@ pub fn pulled(
         at,
     );
     r.innovation_ids = vec![innovation];
-    r.recorded_by = Some(*id);
-    r.region = *region;
+    r.recorded_by = Some(id);
+    r.region = region;
     Some(r)
 }
 

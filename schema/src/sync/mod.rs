@@ -116,30 +116,26 @@ impl Tracked for crate::innovation::Innovation {
     }
 }
 
-impl Tracked for crate::material::Material {
-    const FEED: Feed = Feed::Materials;
-    fn mark(&self) -> Mark {
-        Mark {
-            id: self.id,
-            region: self.region,
-            published: self.published,
+/// Materials and events are in a mirror whenever their readers may see them.
+macro_rules! tracked {
+    ($($ty:ty => $feed:expr;)*) => {$(
+        impl Tracked for $ty {
+            const FEED: Feed = $feed;
+            fn mark(&self) -> Mark {
+                Mark {
+                    id: self.id,
+                    region: self.region,
+                    published: self.published,
+                }
+            }
+            fn position(&self) -> Option<&Position> {
+                self.sync.as_ref()
+            }
         }
-    }
-    fn position(&self) -> Option<&Position> {
-        self.sync.as_ref()
-    }
+    )*};
 }
 
-impl Tracked for crate::event::Event {
-    const FEED: Feed = Feed::Events;
-    fn mark(&self) -> Mark {
-        Mark {
-            id: self.id,
-            region: self.region,
-            published: self.published,
-        }
-    }
-    fn position(&self) -> Option<&Position> {
-        self.sync.as_ref()
-    }
+tracked! {
+    crate::material::Material => Feed::Materials;
+    crate::event::Event => Feed::Events;
 }

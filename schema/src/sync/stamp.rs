@@ -165,6 +165,16 @@ impl Ticket {
         Ok(())
     }
 
+    /// Stamps `marks` and releases the position, also when stamping failed (then nothing is
+    /// stamped again and the error is returned).
+    pub async fn finish(self, marks: &[Mark]) -> StoreResult<()> {
+        if let Err(e) = self.stamp(marks).await {
+            self.release(&[]).await?;
+            return Err(e);
+        }
+        self.release(marks).await
+    }
+
     /// Releases the position. `false`: a reader took it for abandoned meanwhile (this writer
     /// was slower than [`STALE_AFTER`]), and what was written needs a fresh position.
     async fn release_once(&mut self) -> StoreResult<bool> {
@@ -232,11 +242,7 @@ pub async fn tracked<T>(
         Ok(v) => marks(v),
         Err(_) => Vec::new(),
     };
-    if let Err(e) = ticket.stamp(&marks).await {
-        ticket.release(&[]).await?;
-        return Err(e);
-    }
-    ticket.release(&marks).await?;
+    ticket.finish(&marks).await?;
     out
 }
 
@@ -267,11 +273,7 @@ pub async fn tracked_by_id<T>(
             }
         }
     }
-    if let Err(e) = ticket.stamp(&marks).await {
-        ticket.release(&[]).await?;
-        return Err(e);
-    }
-    ticket.release(&marks).await?;
+    ticket.finish(&marks).await?;
     out
 }
 
@@ -280,12 +282,7 @@ pub async fn stamp_now(db: &Database, feed: Feed, marks: &[Mark]) -> StoreResult
     if marks.is_empty() {
         return Ok(());
     }
-    let ticket = Ticket::take(db, feed).await?;
-    if let Err(e) = ticket.stamp(marks).await {
-        ticket.release(&[]).await?;
-        return Err(e);
-    }
-    ticket.release(marks).await
+    Ticket::take(db, feed).await?.finish(marks).await
 }
 
 /// Gives up pending positions older than [`STALE_AFTER`] (their writers died); returns how
