@@ -53,7 +53,11 @@ impl Application {
             .data(queue.clone())
             .data(search.clone())
             .data(graphql::Links(settings.public_url.clone()))
-            .data(graphql::FeedRetention(settings.feed_retention));
+            .data(graphql::FeedRetention(settings.core.feed_retention))
+            .data(graphql::WebhookRules {
+                policy: settings.core.webhook_policy,
+                secret_grace: settings.webhook_secret_grace,
+            });
         if !settings.introspection {
             schema = schema.disable_introspection();
         }

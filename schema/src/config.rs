@@ -50,6 +50,12 @@ pub struct CoreSettings {
     /// can share one Redis without seeing each other's jobs.
     pub redis_namespace: String,
     pub log: LogSettings,
+    /// How long the change feeds keep tombstones (the api's cursors expire after it; the
+    /// worker's webhook notices of withdrawals come from the same feeds).
+    pub feed_retention: Duration,
+    /// Where webhook notices may go: public addresses only, unless
+    /// `INNOHUB_WEBHOOK_ALLOW_LOOPBACK` lets development and tests use this machine.
+    pub webhook_policy: crate::webhook::target::AddressPolicy,
 }
 
 #[derive(Debug, Clone)]
@@ -82,7 +88,8 @@ pub struct ApiSettings {
     /// abusive introspection query like any other.
     pub introspection: bool,
     /// How long the change feeds keep tombstones; an older cursor answers `CURSOR_EXPIRED`.
-    pub feed_retention: Duration,
+    /// How long a webhook endpoint's replaced secret keeps signing after a rotation.
+    pub webhook_secret_grace: Duration,
 }
 
 /// Settings of the worker process.
@@ -113,6 +120,22 @@ pub struct WorkerSettings {
     /// How long an entry of the dissemination stream may wait unacknowledged (its worker
     /// killed) before another worker takes it over.
     pub dissemination_claim_after: Duration,
+    /// Webhook delivery: how long one POST may take, the first wait before a failed notice
+    /// is sent again (doubling, at most an hour, with jitter), how long an endpoint may fail
+    /// without a success before it is disabled, how many POSTs are under way at once, and how
+    /// often the feeds are looked at for new changes.
+    pub webhook: WebhookSettings,
+    /// Staff's mailbox: told when a webhook endpoint is disabled.
+    pub staff_email: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    pub timeout: Duration,
+    pub retry_base: Duration,
+    pub disable_after: Duration,
+    pub concurrency: usize,
+    pub poll: Duration,
 }
 
 impl CoreSettings {
@@ -163,12 +186,26 @@ impl CoreSettings {
             Some(_) => return Err(invalid("INNOHUB_LOG_FORMAT", "must be `json` or `pretty`")),
         };
 
+        let feed_retention = number(
+            src,
+            "INNOHUB_FEED_RETENTION_SECS",
+            30 * 86_400,
+            1..=10 * 365 * 86_400,
+        )
+        .map(|s| Duration::from_secs(s as u64))?;
+        let webhook_policy = if flag(src, "INNOHUB_WEBHOOK_ALLOW_LOOPBACK", false)? {
+            crate::webhook::target::AddressPolicy::AllowLoopback
+        } else {
+            crate::webhook::target::AddressPolicy::Public
+        };
         Ok(Self {
             mongo_uri,
             database,
             redis_url,
             redis_namespace,
             log: LogSettings { filter, format },
+            feed_retention,
+            webhook_policy,
         })
     }
 }
@@ -199,13 +236,7 @@ impl ApiSettings {
         )?;
         let shutdown_timeout = seconds(src, "INNOHUB_SHUTDOWN_TIMEOUT_SECS", 20)?;
         let introspection = flag(src, "INNOHUB_INTROSPECTION", true)?;
-        let feed_retention = number(
-            src,
-            "INNOHUB_FEED_RETENTION_SECS",
-            30 * 86_400,
-            1..=10 * 365 * 86_400,
-        )
-        .map(|s| Duration::from_secs(s as u64))?;
+        let webhook_secret_grace = seconds(src, "INNOHUB_WEBHOOK_SECRET_GRACE_SECS", 86_400)?;
         Ok(Self {
             core,
             bind,
@@ -214,7 +245,7 @@ impl ApiSettings {
             max_upload_bytes,
             shutdown_timeout,
             introspection,
-            feed_retention,
+            webhook_secret_grace,
         })
     }
 }
@@ -274,7 +305,25 @@ impl WorkerSettings {
         let dissemination_batch = number(src, "INNOHUB_DISSEMINATION_BATCH", 500, 1..=10_000)?;
         let dissemination_claim_after =
             seconds(src, "INNOHUB_DISSEMINATION_CLAIM_AFTER_SECS", 30)?.max(Duration::from_secs(1));
+        let webhook = WebhookSettings {
+            timeout: seconds(src, "INNOHUB_WEBHOOK_TIMEOUT_SECS", 10)?
+                .clamp(Duration::from_secs(1), Duration::from_secs(60)),
+            retry_base: seconds(src, "INNOHUB_WEBHOOK_RETRY_BASE_SECS", 30)?
+                .max(Duration::from_secs(1)),
+            disable_after: seconds(src, "INNOHUB_WEBHOOK_DISABLE_AFTER_SECS", 86_400)?
+                .max(Duration::from_secs(1)),
+            concurrency: number(src, "INNOHUB_WEBHOOK_CONCURRENCY", 32, 1..=1024)?,
+            poll: Duration::from_millis(
+                number(src, "INNOHUB_WEBHOOK_POLL_MS", 500, 50..=60_000)? as u64
+            ),
+        };
+        let staff_email = optional(src, "INNOHUB_STAFF_EMAIL");
+        if staff_email.as_ref().is_some_and(|e| !e.contains('@')) {
+            return Err(invalid("INNOHUB_STAFF_EMAIL", "must be an e-mail address"));
+        }
         Ok(Self {
+            webhook,
+            staff_email,
             bind,
             mail_retry_base,
             dissemination_batch,

@@ -37,6 +37,11 @@ pub mod collections {
     pub const ADOPTIONS: &str = "adoptions";
     /// One counter document per change feed (`sync`).
     pub const SYNC_FEEDS: &str = "sync_feeds";
+    pub const WEBHOOK_ENDPOINTS: &str = "webhook_endpoints";
+    /// One notice for one endpoint, with its attempts.
+    pub const WEBHOOK_DELIVERIES: &str = "webhook_deliveries";
+    /// What each endpoint was last told about each document (how a change is named).
+    pub const WEBHOOK_SUBJECTS: &str = "webhook_subjects";
 }
 
 /// Connects to MongoDB and checks the server answers, so a wrong URI fails at start with a
@@ -205,6 +210,38 @@ const INDEXES: &[IndexSpec] = &[
     },
     // The outbox: one message per key; what is due, oldest first; a registration's or a
     // mailing's messages; the message behind an unsubscribe link; a person's messages.
+    // A notice is written once per endpoint and change; the worker finds due ones; GraphQL
+    // lists an endpoint's newest first.
+    IndexSpec {
+        collection: collections::WEBHOOK_DELIVERIES,
+        name: "key_unique",
+        keys: || doc! { "key": 1 },
+        unique: true,
+    },
+    IndexSpec {
+        collection: collections::WEBHOOK_DELIVERIES,
+        name: "status_due",
+        keys: || doc! { "status": 1, "due_at": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::WEBHOOK_DELIVERIES,
+        name: "endpoint",
+        keys: || doc! { "endpoint_id": 1, "_id": -1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::WEBHOOK_ENDPOINTS,
+        name: "owner",
+        keys: || doc! { "owner": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::WEBHOOK_SUBJECTS,
+        name: "endpoint",
+        keys: || doc! { "endpoint_id": 1 },
+        unique: false,
+    },
     IndexSpec {
         collection: collections::OUTBOX,
         name: "key_unique",

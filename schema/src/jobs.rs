@@ -50,6 +50,14 @@ pub struct RenderHandbookV1 {
     pub run_id: String,
 }
 
+/// Make one attempt at a webhook notice. The delivery document is the truth: a push for a
+/// notice that is delivered, not yet due, or held by another worker does nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliverWebhookV1 {
+    /// The `webhook_deliveries` document's id, hex.
+    pub delivery_id: String,
+}
+
 /// What a job run does; stored with the run so the sweeper knows which queue to push it to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

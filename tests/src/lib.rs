@@ -10,6 +10,7 @@ pub mod fixtures;
 pub mod mail;
 pub mod node;
 pub mod process;
+pub mod receiver;
 pub mod redis_server;
 pub mod services;
 pub mod ws;

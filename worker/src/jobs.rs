@@ -1,6 +1,7 @@
 //! The jobs this worker runs, one module each, and what they share.
 
 pub mod deliver_mail;
+pub mod deliver_webhook;
 pub mod refresh_statistics;
 pub mod render_handbook;
 pub mod send_mailing;

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod metrics;
 pub mod ops;
 pub mod sweeper;
+pub mod webhook;
 
 use std::future::Future;
 use std::str::FromStr;
@@ -24,7 +25,9 @@ use apalis_cron::CronScheduler;
 use innohub_schema::config::WorkerSettings;
 use innohub_schema::db;
 use innohub_schema::jobs::queue::{JobQueue, MAX_ATTEMPTS};
-use innohub_schema::jobs::{DeliverMailV1, RefreshStatisticsV1, RenderHandbookV1, SendMailingV1};
+use innohub_schema::jobs::{
+    DeliverMailV1, DeliverWebhookV1, RefreshStatisticsV1, RenderHandbookV1, SendMailingV1,
+};
 use tokio_util::sync::CancellationToken;
 
 /// How often workers look for new jobs when Redis has none ready.
@@ -43,6 +46,7 @@ pub async fn run(
     let mail_storage = queue.storage::<DeliverMailV1>().await?;
     let mailing_storage = queue.storage::<SendMailingV1>().await?;
     let handbook_storage = queue.storage::<RenderHandbookV1>().await?;
+    let webhook_storage = queue.storage::<DeliverWebhookV1>().await?;
     let metrics = metrics::Metrics::new();
     let mail = jobs::deliver_mail::MailContext {
         db: db.clone(),
@@ -51,6 +55,7 @@ pub async fn run(
         lease: settings.mail_lease,
         metrics: metrics.clone(),
     };
+    let sender = webhook::Sender::new(&settings, db.clone(), queue.clone())?;
     let ops_listener = tokio::net::TcpListener::bind(settings.bind)
         .await
         .with_context(|| format!("Failed to bind INNOHUB_WORKER_BIND={}", settings.bind))?;
@@ -112,6 +117,22 @@ pub async fn run(
             }
         })
         .register({
+            let sender = sender.clone();
+            let name = format!("deliver-webhook-{instance}");
+            let concurrency = settings.webhook.concurrency;
+            move |_restarts| {
+                WorkerBuilder::new(name.clone())
+                    .backend(
+                        webhook_storage
+                            .clone()
+                            .poll_with_strategy(jobs::RearmingInterval::new(POLL_INTERVAL)),
+                    )
+                    .concurrency(concurrency)
+                    .data(sender.clone())
+                    .build(jobs::deliver_webhook::run)
+            }
+        })
+        .register({
             let db = db.clone();
             let name = format!("render-handbook-{instance}");
             move |_restarts| {
@@ -164,6 +185,17 @@ pub async fn run(
         },
         stop.clone(),
     ));
+    let webhooks = tokio::spawn(webhook::run(
+        webhook::Follower {
+            db: db.clone(),
+            queue: queue.clone(),
+            sender: sender.clone(),
+            retention: settings.core.feed_retention,
+            poll: settings.webhook.poll,
+            staff_email: settings.staff_email.clone(),
+        },
+        stop.clone(),
+    ));
     let ops = tokio::spawn(ops::serve(
         ops_listener,
         db.clone(),
@@ -186,6 +218,7 @@ pub async fn run(
     let _ = ops.await;
     let _ = clock.await;
     let _ = counting.await;
+    let _ = webhooks.await;
     result.context("Worker monitor failed")?;
     tracing::info!("worker stopped");
     Ok(())

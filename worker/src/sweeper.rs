@@ -51,6 +51,14 @@ pub async fn sweep(db: &Database, queue: &JobQueue, after: Duration) -> anyhow::
         queue.push_mail(&mail).await?;
         tracing::info!(messages = mail.len(), "re-enqueued overdue mail");
     }
+    let notices = innohub_schema::webhook::delivery::overdue(db, stale, 1_000).await?;
+    if !notices.is_empty() {
+        queue.push_webhooks(&notices).await?;
+        tracing::info!(
+            notices = notices.len(),
+            "re-enqueued overdue webhook notices"
+        );
+    }
     for (id, version) in send::overdue(db, stale, 100).await? {
         queue.push_mailing(id, version, Utc::now()).await?;
         tracing::info!(mailing_id = %id, version, "re-enqueued overdue mailing");

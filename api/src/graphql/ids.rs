@@ -24,6 +24,8 @@ pub enum Kind {
     Reminder,
     Delivery,
     Adoption,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 impl Kind {
@@ -42,10 +44,12 @@ impl Kind {
             Kind::Reminder => "Reminder",
             Kind::Delivery => "Delivery",
             Kind::Adoption => "Adoption",
+            Kind::WebhookEndpoint => "WebhookEndpoint",
+            Kind::WebhookDelivery => "WebhookDelivery",
         }
     }
 
-    const ALL: [Kind; 13] = [
+    const ALL: [Kind; 15] = [
         Kind::Innovation,
         Kind::Project,
         Kind::Organization,
@@ -59,11 +63,13 @@ impl Kind {
         Kind::Reminder,
         Kind::Delivery,
         Kind::Adoption,
+        Kind::WebhookEndpoint,
+        Kind::WebhookDelivery,
     ];
 }
 
 pub fn encode(kind: Kind, id: ObjectId) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{}:{}", kind.name(), id.to_hex())))
+    ID(innohub_schema::global_id::encode(kind.name(), id))
 }
 
 /// Any global id: its kind and object id.

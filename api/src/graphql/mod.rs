@@ -30,6 +30,7 @@ mod reminders;
 mod scalars;
 mod search;
 mod statistics;
+mod webhooks;
 
 use async_graphql::extensions::apollo_persisted_queries::{
     ApolloPersistedQueries, LruCacheStorage,
@@ -40,6 +41,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 pub use events::Links;
 pub use feeds::FeedRetention;
 pub use payload::{UserError, UserErrorCode};
+pub use webhooks::WebhookRules;
 
 /// Deepest nesting a query may have. The deepest data query (a page of innovations with their
 /// project's implementer's region) is far below this; the deepest query clients send is the
@@ -80,6 +82,7 @@ pub struct Query(
     reminders::ReminderQuery,
     handbooks::HandbookQuery,
     feeds::FeedQuery,
+    webhooks::WebhookQuery,
 );
 
 /// What clients change. A mutation answers with a payload: the changed object, and
@@ -99,6 +102,7 @@ pub struct Mutation(
     reminders::ReminderMutation,
     handbooks::HandbookMutation,
     adoptions::AdoptionMutation,
+    webhooks::WebhookMutation,
 );
 
 /// What clients follow live, over the WebSocket at `/graphql/ws`.

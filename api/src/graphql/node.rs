@@ -41,9 +41,13 @@ impl NodeQuery {
             Kind::Project => visible_project(ctx, oid).await?.map(Node::Project),
             Kind::Organization => load_organization(ctx, oid).await?.map(Node::Organization),
             Kind::Material => visible_material(ctx, oid).await?.map(Node::Material),
-            Kind::ApiKey | Kind::DateOption | Kind::Reminder | Kind::Delivery | Kind::Adoption => {
-                None
-            }
+            Kind::ApiKey
+            | Kind::DateOption
+            | Kind::Reminder
+            | Kind::Delivery
+            | Kind::Adoption
+            | Kind::WebhookEndpoint
+            | Kind::WebhookDelivery => None,
             Kind::Event => visible_event(ctx, oid).await?.map(Node::Event),
             Kind::Registration => staff_registration(ctx, oid).await?.map(Node::Registration),
             Kind::ThematicGroup => visible_group(ctx, oid).await?.map(Node::ThematicGroup),

@@ -121,6 +121,28 @@ pub async fn authenticate(db: &Database, secret: &str) -> StoreResult<Option<Pri
     }))
 }
 
+pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<ApiKey>> {
+    coll(db)
+        .find_one(doc! { "_id": id })
+        .await
+        .context("Failed to look up the API key")
+}
+
+/// The principal of key `id`, while it is not revoked: whom work done on that key's behalf
+/// later (a webhook endpoint's notices) is decided for.
+pub async fn principal(db: &Database, id: ObjectId) -> StoreResult<Option<Principal>> {
+    let key = coll(db)
+        .find_one(doc! { "_id": id, "revoked_at": null })
+        .await
+        .context("Failed to look up the API key")?;
+    Ok(key.map(|k| Principal::Key {
+        id: k.id,
+        name: k.name,
+        role: k.role,
+        region: k.region,
+    }))
+}
+
 pub async fn revoke(db: &Database, id: ObjectId) -> StoreResult<Option<ApiKey>> {
     coll(db)
         .find_one_and_update(

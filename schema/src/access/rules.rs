@@ -43,6 +43,8 @@ pub enum Edited {
     Staff,
     /// Admins only.
     Admins,
+    /// Staff, and the key that made it (a webhook endpoint).
+    StaffOrKey(ObjectId),
 }
 
 /// What a domain type says about its own visibility and editors.
@@ -110,6 +112,8 @@ pub enum Action {
     QueueJobs,
     /// Schedule, change and watch mail to people: reminders and their deliveries.
     SendMail,
+    /// Register webhook endpoints, which then hear of what the key may see.
+    RegisterWebhooks,
 }
 
 /// Which catalogue content `who` may see, as a query filter can say it.
@@ -156,6 +160,7 @@ pub fn sees(who: &Principal, seen: Seen) -> bool {
 pub fn edits(who: &Principal, edited: Edited) -> bool {
     match (who, edited) {
         (Principal::Anonymous, _) => false,
+        (_, Edited::StaffOrKey(key)) => is_staff(who) || who.key_id() == Some(key),
         (
             Principal::Key {
                 role: Role::Admin, ..
@@ -284,6 +289,7 @@ pub fn allow(who: &Principal, action: Action) -> Result<(), Denied> {
         Action::Create(edited) => edits(who, edited),
         Action::ManageKeys => who.role() == Some(Role::Admin),
         Action::HandlePersonalData | Action::QueueJobs | Action::SendMail => is_staff(who),
+        Action::RegisterWebhooks => who.role().is_some(),
     };
     if allowed { Ok(()) } else { Err(refused(who)) }
 }

@@ -15,7 +15,9 @@ use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 
 use super::runs::JobRun;
-use super::{DeliverMailV1, JobKind, RefreshStatisticsV1, RenderHandbookV1, SendMailingV1};
+use super::{
+    DeliverMailV1, DeliverWebhookV1, JobKind, RefreshStatisticsV1, RenderHandbookV1, SendMailingV1,
+};
 use crate::config::CoreSettings;
 use crate::store_error::{Context, StoreResult};
 
@@ -42,6 +44,10 @@ impl Job for DeliverMailV1 {
 
 impl Job for SendMailingV1 {
     const QUEUE: &'static str = "send_mailing_v1";
+}
+
+impl Job for DeliverWebhookV1 {
+    const QUEUE: &'static str = "deliver_webhook_v1";
 }
 
 impl Job for RenderHandbookV1 {
@@ -198,6 +204,38 @@ impl JobQueue {
         self.push_at(
             DeliverMailV1 {
                 mail_id: id.to_hex(),
+            },
+            at,
+        )
+        .await
+    }
+
+    /// Tells the worker to attempt these webhook notices now.
+    pub async fn push_webhooks(&self, ids: &[bson::oid::ObjectId]) -> StoreResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let payloads: Vec<DeliverWebhookV1> = ids
+            .iter()
+            .map(|id| DeliverWebhookV1 {
+                delivery_id: id.to_hex(),
+            })
+            .collect();
+        self.with_storage(|mut s: RedisStorage<DeliverWebhookV1>| async move {
+            s.push_bulk(payloads).await.map_err(|e| e.to_string())
+        })
+        .await
+    }
+
+    /// Tells the worker to attempt a webhook notice at `at` (a retry).
+    pub async fn push_webhook_at(
+        &self,
+        id: bson::oid::ObjectId,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        self.push_at(
+            DeliverWebhookV1 {
+                delivery_id: id.to_hex(),
             },
             at,
         )

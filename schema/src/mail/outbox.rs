@@ -12,7 +12,6 @@ use bson::oid::ObjectId;
 use bson::{Document, doc};
 use chrono::{DateTime, Duration, Utc};
 use futures::TryStreamExt;
-use mongodb::options::ReturnDocument;
 use mongodb::{Collection, Database};
 use serde::{Deserialize, Serialize};
 
@@ -242,25 +241,7 @@ pub async fn write(db: &Database, mails: Vec<Mail>) -> StoreResult<Written> {
 /// lease ran out. `None` when it is not there to be sent (sent already, not yet due, held by a
 /// live worker): the delivery is then a duplicate and does nothing.
 pub async fn claim(db: &Database, id: ObjectId, lease: Duration) -> StoreResult<Option<Mail>> {
-    let now = Utc::now();
-    let at = bson::DateTime::from_chrono(now);
-    collection(db)
-        .find_one_and_update(
-            doc! { "_id": id, "$or": [
-                { "status": "QUEUED", "due_at": { "$lte": at } },
-                { "status": "SENDING", "lease_until": { "$lt": at } },
-            ] },
-            doc! {
-                "$set": {
-                    "status": "SENDING",
-                    "lease_until": bson::DateTime::from_chrono(now + lease),
-                },
-                "$inc": { "attempts": 1 },
-            },
-        )
-        .return_document(ReturnDocument::After)
-        .await
-        .context("Failed to claim a message")
+    crate::leased::claim(&collection(db), id, lease, "attempts").await
 }
 
 /// How one attempt ended.
@@ -334,38 +315,7 @@ pub fn backoff(attempts: i32, base: std::time::Duration, now: DateTime<Utc>) -> 
 /// Messages the worker should be told about again: due and not pushed for `stale`, or held
 /// under an expired lease. Their `pushed_at` is moved on, so the next sweep skips them.
 pub async fn overdue(db: &Database, stale: Duration, limit: i64) -> StoreResult<Vec<ObjectId>> {
-    let now = Utc::now();
-    let at = bson::DateTime::from_chrono(now);
-    let before = bson::DateTime::from_chrono(now - stale);
-    let found: Vec<Document> = collection(db)
-        .clone_with_type::<Document>()
-        .find(doc! { "$or": [
-            { "status": "QUEUED", "due_at": { "$lte": at }, "$or": [
-                { "pushed_at": null }, { "pushed_at": { "$lt": before } },
-            ] },
-            { "status": "SENDING", "lease_until": { "$lt": at } },
-        ] })
-        .projection(doc! { "_id": 1 })
-        .limit(limit)
-        .await
-        .context("Failed to look for overdue messages")?
-        .try_collect()
-        .await
-        .context("Failed to read overdue messages")?;
-    let ids: Vec<ObjectId> = found
-        .iter()
-        .filter_map(|d| d.get_object_id("_id").ok())
-        .collect();
-    if !ids.is_empty() {
-        collection(db)
-            .update_many(
-                doc! { "_id": { "$in": &ids } },
-                doc! { "$set": { "pushed_at": at } },
-            )
-            .await
-            .context("Failed to note the messages were pushed")?;
-    }
-    Ok(ids)
+    crate::leased::overdue(&collection(db), stale, limit).await
 }
 
 /// Withdraws the messages of a mailing's version that are not on their way yet.

@@ -26,6 +26,8 @@ pub enum Template {
     EventChanged,
     /// A reminder: staff's own subject and body, or the automatic ones before an event.
     Reminder,
+    /// A webhook endpoint was disabled (`endpoint`, `reason`, `when`), to staff and its contact.
+    WebhookDisabled,
 }
 
 impl Template {
@@ -37,6 +39,7 @@ impl Template {
             Template::RegistrationCancelled => "registration_cancelled.j2",
             Template::EventChanged => "event_changed.j2",
             Template::Reminder => "reminder.j2",
+            Template::WebhookDisabled => "webhook_disabled.j2",
         }
     }
 
@@ -94,6 +97,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("templates/event_changed.j2"),
         ),
         ("reminder.j2", include_str!("templates/reminder.j2")),
+        (
+            "webhook_disabled.j2",
+            include_str!("templates/webhook_disabled.j2"),
+        ),
     ] {
         if let Err(e) = env.add_template(name, source) {
             // The templates are part of the binary; the tests render each of them.
@@ -189,6 +196,25 @@ mod tests {
             assert!(r.html.starts_with("<!doctype html>"), "{template:?}");
             assert!(r.html.contains("lang=\"pl\""), "{template:?}");
         }
+    }
+
+    #[test]
+    fn a_disabled_endpoint_is_explained_in_polish() {
+        let data = doc! {
+            "endpoint": { "url": "https://rops.example.pl/hooks?a=1&b=2", "description": "Mirror <ROPS>", "owner": "Partner 24" },
+            "reason": "the endpoint answered 410 Gone", "when": "środa, 2 grudnia 2026, 10:00",
+        };
+        let r = render(Template::WebhookDisabled, &data, &links()).expect("renders");
+        assert_eq!(
+            r.subject,
+            "Webhook wyłączony: https://rops.example.pl/hooks?a=1&b=2"
+        );
+        assert!(
+            r.text.contains("Powód: the endpoint answered 410 Gone"),
+            "{}",
+            r.text
+        );
+        assert!(r.html.contains("Mirror &lt;ROPS&gt;"), "{}", r.html);
     }
 
     #[test]

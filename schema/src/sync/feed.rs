@@ -11,7 +11,7 @@ use futures::TryStreamExt;
 use mongodb::Database;
 use serde::de::DeserializeOwned;
 
-use super::stamp::{counter, expire_stale};
+use super::stamp::{Counter, counter, expire_stale};
 use super::{Feed, STALE_AFTER, Tracked};
 use crate::access::{Guarded, Principal, may_be_told_gone, visible};
 use crate::store_error::{Context, StoreResult};
@@ -47,7 +47,7 @@ impl FeedCursor {
     fn after_all(seq: i64, issued: i64) -> Self {
         Self {
             seq,
-            id: ObjectId::from_bytes([0xff; 12]),
+            id: AFTER_ALL,
             issued,
         }
     }
@@ -98,6 +98,47 @@ pub struct Page<T> {
     pub has_more: bool,
 }
 
+/// The newest position a reader may read up to: below the oldest live pending one.
+fn ready_of(c: &Counter, now: DateTime<Utc>) -> i64 {
+    let stale = now - chrono::Duration::from_std(STALE_AFTER).unwrap_or_default();
+    c.pending
+        .iter()
+        .filter(|p| p.at.to_chrono() >= stale)
+        .map(|p| p.seq - 1)
+        .min()
+        .unwrap_or(c.next)
+        .min(c.next)
+}
+
+/// Where a feed stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    /// Everything at or below this position is written and may be read.
+    pub ready: i64,
+    /// The highest position handed out (some writes above `ready` may still be under way).
+    pub newest: i64,
+}
+
+impl Head {
+    /// Whether a reader that stands at `seq` (having read every document there when
+    /// `whole_position`) has nothing new to read.
+    pub fn caught_up(&self, seq: i64, whole_position: bool) -> bool {
+        seq > self.newest || (seq == self.newest && whole_position)
+    }
+}
+
+/// Where `feed` stands now, without reading a page.
+pub async fn head(db: &Database, feed: Feed) -> StoreResult<Head> {
+    let c = counter(db, feed).await?;
+    Ok(Head {
+        ready: ready_of(&c, Utc::now()),
+        newest: c.next,
+    })
+}
+
+/// The id a cursor holds once it has read every document of its position.
+pub const AFTER_ALL: ObjectId = ObjectId::from_bytes([0xff; 12]);
+
 /// The page of `T`'s feed after `after` (from the start when `None`) as `who` may see it.
 pub async fn read<T>(
     db: &Database,
@@ -122,15 +163,7 @@ where
     // either released (and its write visible below) or pending (and holds the page back).
     let c = counter(db, feed).await?;
     expire_stale(db, feed, &c).await?;
-    let stale = now - chrono::Duration::from_std(STALE_AFTER).unwrap_or_default();
-    let ready = c
-        .pending
-        .iter()
-        .filter(|p| p.at.to_chrono() >= stale)
-        .map(|p| p.seq - 1)
-        .min()
-        .unwrap_or(c.next)
-        .min(c.next);
+    let ready = ready_of(&c, now);
     let issued = now.timestamp();
     let start = after.unwrap_or(FeedCursor {
         seq: 0,
