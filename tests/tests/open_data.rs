@@ -627,3 +627,63 @@ async fn the_json_ld_expands_in_a_json_ld_processor_with_no_term_dropped() {
         )
     );
 }
+
+#[tokio::test]
+async fn an_objects_own_address_answers_its_json_ld_or_its_csv_row_by_accept() {
+    let hub = hub(Some(PUBLIC)).await;
+    let api = &hub.api;
+    let ready = hex(&hub.ready, Kind::Innovation);
+    let (_, body) = fetch(api, "/open-data/catalogue.jsonld").await;
+    let doc: Value = serde_json::from_str(&body).expect("JSON");
+    let id = format!("{PUBLIC}/open-data/innovations/{ready}#it");
+    let in_catalogue = node(doc["@graph"].as_array().expect("a graph"), &id).clone();
+    let path = format!("/open-data/innovations/{ready}");
+
+    let (headers, body) = fetch(api, &path).await;
+    assert_eq!(headers["content-type"], "application/ld+json");
+    assert_eq!(headers["vary"], "Accept");
+    let mut own: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(own["@context"], "https://schema.org");
+    own.as_object_mut().expect("an object").remove("@context");
+    assert_eq!(own, in_catalogue, "the same node as in the catalogue");
+
+    let r = api
+        .http
+        .get(api.url(&path))
+        .header("accept", "text/html, text/csv;q=0.9")
+        .send()
+        .await
+        .expect("the api answers");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let table = rows(&r.text().await.expect("a body"));
+    assert_eq!(table.len(), 2, "a header and the one row: {table:?}");
+    assert_eq!(column(&table, &table[1], "id"), ready);
+
+    let refused = api
+        .http
+        .get(api.url(&path))
+        .header("accept", "application/xml")
+        .send()
+        .await
+        .expect("the api answers");
+    assert_eq!(refused.status(), 406);
+    // Not in the published catalogue (a draft project), or no such object: 404.
+    for missing in [
+        format!(
+            "/open-data/innovations/{}",
+            bson::oid::ObjectId::new().to_hex()
+        ),
+        "/open-data/innovations/not-an-id".to_owned(),
+        format!("/open-data/widgets/{ready}"),
+    ] {
+        assert_eq!(api.get(&missing).await.status(), 404, "{missing}");
+    }
+    let project = hex(&hub.project, Kind::Project);
+    let (_, body) = fetch(api, &format!("/open-data/projects/{project}")).await;
+    let own: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(
+        own["@id"],
+        format!("{PUBLIC}/open-data/projects/{project}#it")
+    );
+}

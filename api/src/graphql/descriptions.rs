@@ -21,6 +21,7 @@ use super::projects::ProjectGql;
 use super::relay::Conn;
 use super::reminders::{DeliveryGql, ReminderGql};
 use super::search::{SearchConnection, SearchHitFields, SearchResult};
+use super::webhooks::DeliveryGql as WebhookDeliveryGql;
 
 const DATE_TIME: &str = "An instant, as RFC 3339 text with an offset, e.g. \
     `2016-12-07T10:00:00+01:00`; answers are in UTC, except an event's times, which carry \
@@ -70,6 +71,11 @@ pub fn describe<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M,
         builder,
         DeliveryGql,
         "deliveries (one message to one recipient)"
+    );
+    let builder = pages_of!(
+        builder,
+        WebhookDeliveryGql,
+        "webhook notices (one change to one endpoint)"
     );
     pages_of!(builder, AgreementGql, "cooperation agreements")
 }

@@ -103,11 +103,12 @@ impl From<DeliveryStatus> for DeliveryStatusGql {
     }
 }
 
-/// A URL the hub POSTs signed notices to (Standard Webhooks).
 pub struct EndpointGql(Endpoint);
 
+/// A URL the hub POSTs signed notices to (Standard Webhooks), of what its key may see.
 #[Object(name = "WebhookEndpoint")]
 impl EndpointGql {
+    /// The endpoint's global id.
     async fn id(&self) -> ID {
         ids::encode(Kind::WebhookEndpoint, self.0.id)
     }
@@ -115,6 +116,7 @@ impl EndpointGql {
     async fn url(&self) -> &str {
         &self.0.url
     }
+    /// What it is, for people.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -131,9 +133,11 @@ impl EndpointGql {
     async fn enabled(&self) -> bool {
         self.0.enabled
     }
+    /// Why it is disabled, while it is.
     async fn disabled_reason(&self) -> Option<&str> {
         self.0.disabled_reason.as_deref()
     }
+    /// When it was disabled, while it is.
     async fn disabled_at(&self) -> Option<DateTime<Utc>> {
         self.0.disabled_at
     }
@@ -155,6 +159,7 @@ impl EndpointGql {
             .filter(|e| *e > now)
             .max()
     }
+    /// When it was registered.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -184,11 +189,12 @@ impl EndpointGql {
     }
 }
 
-/// One notice for one endpoint.
-pub struct DeliveryGql(Delivery);
+pub struct DeliveryGql(pub Delivery);
 
+/// One notice for one endpoint, with its attempts.
 #[Object(name = "WebhookDelivery")]
 impl DeliveryGql {
+    /// The delivery's global id (for `redeliverWebhook`).
     async fn id(&self) -> ID {
         ids::encode(Kind::WebhookDelivery, self.0.id)
     }
@@ -196,9 +202,11 @@ impl DeliveryGql {
     async fn webhook_id(&self) -> String {
         self.0.msg_id()
     }
+    /// What the notice tells.
     async fn event_type(&self) -> EventTypeGql {
         self.0.event_type.into()
     }
+    /// Where it is on its way.
     async fn status(&self) -> DeliveryStatusGql {
         self.0.status.into()
     }
@@ -223,9 +231,11 @@ impl DeliveryGql {
     async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
         self.0.next_attempt()
     }
+    /// When the change was noticed and the notice written.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the endpoint answered 2xx.
     async fn delivered_at(&self) -> Option<DateTime<Utc>> {
         self.0.delivered_at
     }
@@ -235,6 +245,7 @@ impl DeliveryGql {
 #[derive(SimpleObject)]
 #[graphql(name = "WebhookAttempt")]
 pub struct AttemptGql {
+    /// When it was made.
     at: DateTime<Utc>,
     /// The HTTP status answered; null when there was no answer.
     status_code: Option<i32>,
@@ -279,7 +290,7 @@ impl WebhookQuery {
     async fn webhook_endpoint(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The endpoint's global id.")] id: ID,
     ) -> async_graphql::Result<Option<EndpointGql>> {
         auth::allow(ctx, Action::RegisterWebhooks)?;
         let db = ctx.data::<Database>()?;
@@ -305,9 +316,11 @@ pub struct RegisterWebhookEndpointInput {
 /// The answer to `registerWebhookEndpoint` and `rotateWebhookSecret`.
 #[derive(SimpleObject)]
 pub struct WebhookSecretPayload {
+    /// The endpoint; null when refused.
     endpoint: Option<EndpointGql>,
     /// The signing secret (`whsec_…`): shown only in this answer; keep it.
     secret: Option<String>,
+    /// What was wrong with the input; nothing was stored then.
     user_errors: Vec<UserError>,
 }
 
@@ -324,42 +337,58 @@ impl WebhookSecretPayload {
 /// Changes to an endpoint; what is left out stays as it is.
 #[derive(InputObject)]
 pub struct UpdateWebhookEndpointInput {
+    /// The endpoint.
     id: ID,
+    /// Where to POST from now on.
     url: Option<String>,
+    /// The kinds of notice wanted from now on.
     events: Option<Vec<EventTypeGql>>,
+    /// What it is, for people.
     description: Option<String>,
+    /// Told, with staff, if the endpoint is disabled.
     contact_email: Option<String>,
     /// Turn it off, or on again: it then hears of changes from now on.
     enabled: Option<bool>,
 }
 
+/// The answer to `updateWebhookEndpoint`.
 #[derive(SimpleObject)]
 pub struct UpdateWebhookEndpointPayload {
+    /// The endpoint as changed; null when refused.
     endpoint: Option<EndpointGql>,
+    /// What was wrong with the input; nothing was changed then.
     user_errors: Vec<UserError>,
 }
 
+/// Which endpoint.
 #[derive(InputObject)]
 pub struct WebhookEndpointIdInput {
+    /// The endpoint's global id.
     id: ID,
 }
 
+/// The answer to `deleteWebhookEndpoint`.
 #[derive(SimpleObject)]
 pub struct DeleteWebhookEndpointPayload {
     /// The endpoint deleted, with its delivery log.
     deleted_id: Option<ID>,
+    /// What was wrong with the input.
     user_errors: Vec<UserError>,
 }
 
+/// Which notice to send again.
 #[derive(InputObject)]
 pub struct RedeliverWebhookInput {
     /// The delivery to send again (delivered, failed or cancelled).
     delivery: ID,
 }
 
+/// The answer to `redeliverWebhook`.
 #[derive(SimpleObject)]
 pub struct RedeliverWebhookPayload {
+    /// The notice, queued again; null when refused.
     delivery: Option<DeliveryGql>,
+    /// Why it was not queued (still on its way, endpoint disabled).
     user_errors: Vec<UserError>,
 }
 
@@ -386,7 +415,7 @@ impl WebhookMutation {
     async fn register_webhook_endpoint(
         &self,
         ctx: &Context<'_>,
-        input: RegisterWebhookEndpointInput,
+        #[graphql(desc = "Where to POST and what to tell.")] input: RegisterWebhookEndpointInput,
     ) -> async_graphql::Result<WebhookSecretPayload> {
         auth::allow(ctx, Action::RegisterWebhooks)?;
         let db = ctx.data::<Database>()?;
@@ -415,7 +444,7 @@ impl WebhookMutation {
     async fn update_webhook_endpoint(
         &self,
         ctx: &Context<'_>,
-        input: UpdateWebhookEndpointInput,
+        #[graphql(desc = "The endpoint and what changes.")] input: UpdateWebhookEndpointInput,
     ) -> async_graphql::Result<UpdateWebhookEndpointPayload> {
         auth::allow(ctx, Action::RegisterWebhooks)?;
         let db = ctx.data::<Database>()?;
@@ -458,7 +487,7 @@ impl WebhookMutation {
     async fn rotate_webhook_secret(
         &self,
         ctx: &Context<'_>,
-        input: WebhookEndpointIdInput,
+        #[graphql(desc = "The endpoint.")] input: WebhookEndpointIdInput,
     ) -> async_graphql::Result<WebhookSecretPayload> {
         auth::allow(ctx, Action::RegisterWebhooks)?;
         let db = ctx.data::<Database>()?;
@@ -485,7 +514,7 @@ impl WebhookMutation {
     async fn delete_webhook_endpoint(
         &self,
         ctx: &Context<'_>,
-        input: WebhookEndpointIdInput,
+        #[graphql(desc = "The endpoint.")] input: WebhookEndpointIdInput,
     ) -> async_graphql::Result<DeleteWebhookEndpointPayload> {
         auth::allow(ctx, Action::RegisterWebhooks)?;
         let db = ctx.data::<Database>()?;
@@ -503,7 +532,7 @@ impl WebhookMutation {
     async fn redeliver_webhook(
         &self,
         ctx: &Context<'_>,
-        input: RedeliverWebhookInput,
+        #[graphql(desc = "The notice.")] input: RedeliverWebhookInput,
     ) -> async_graphql::Result<RedeliverWebhookPayload> {
         auth::allow(ctx, Action::RegisterWebhooks)?;
         let db = ctx.data::<Database>()?;

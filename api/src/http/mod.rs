@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/open-data/projects.csv", get(open_data::projects))
         .route("/open-data/events.csv", get(open_data::events))
         .route("/open-data/materials.csv", get(open_data::materials))
+        .route("/open-data/{plural}/{id}", get(open_data::object))
         .route("/events.ics", get(calendar::feed))
         .route("/events/{file}", get(calendar::event))
         .route(

@@ -4,14 +4,14 @@
 //! ([`innohub_schema::open_data`]). Each answer has a strong ETag of its bytes, answers a
 //! matching `If-None-Match` with 304, and may be cached for five minutes.
 
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use bson::oid::ObjectId;
 use innohub_schema::open_data::{self, Catalogue, Links, Table};
 use sha2::{Digest, Sha256};
 
-use super::problem::internal;
+use super::problem::{internal, problem};
 use crate::graphql::ids::{self, Kind};
 use crate::state::AppState;
 
@@ -81,6 +81,91 @@ pub async fn materials(State(state): State<AppState>, headers: HeaderMap) -> Res
     table(&state, &headers, Table::Materials).await
 }
 
+/// `GET /open-data/{innovations,projects,events,materials}/{id}`: the object the catalogue's
+/// `@id` names, as JSON-LD (the default, and for `application/ld+json` or
+/// `application/json`) or as its CSV row (`text/csv`); another `Accept` is 406. The id is the
+/// object's hex id, as in the `@id`s; 404 when it is not in the published catalogue.
+pub async fn object(
+    State(state): State<AppState>,
+    Path((plural, key)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let table = match plural.as_str() {
+        "innovations" => Table::Innovations,
+        "projects" => Table::Projects,
+        "events" => Table::Events,
+        "materials" => Table::Materials,
+        _ => return missing(),
+    };
+    let Ok(id) = ObjectId::parse_str(key.trim_end_matches(".jsonld")) else {
+        return missing();
+    };
+    let Some(as_csv) = wants_csv(&headers) else {
+        return problem(
+            StatusCode::NOT_ACCEPTABLE,
+            "NOT_ACCEPTABLE",
+            "this object is served as application/ld+json or text/csv",
+        );
+    };
+    let catalogue = match open_data::load(&state.db).await {
+        Ok(c) => c,
+        Err(e) => return internal("open data", e),
+    };
+    let links = Links::new(
+        state.settings.public_url.as_ref().map(|u| u.as_str()),
+        &material_file,
+        &event_page,
+    );
+    let Some((node, row)) = open_data::object(&catalogue, table, id, &links) else {
+        return missing();
+    };
+    let body = if as_csv {
+        csv(&row)
+    } else {
+        serde_json::to_vec(&node).map_err(anyhow::Error::from)
+    };
+    let mut r = match body {
+        Ok(b) => cached(&headers, b, if as_csv { CSV } else { JSON_LD }),
+        Err(e) => return internal("open data", e),
+    };
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    r
+}
+
+fn missing() -> Response {
+    problem(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "no object of the published catalogue has this address",
+    )
+}
+
+/// Whether `Accept` asks for CSV (`Some(true)`), JSON-LD (`Some(false)`, also for none or
+/// `*/*`), or neither (`None`). The first listed type this api has wins; q-values of 0 refuse.
+fn wants_csv(headers: &HeaderMap) -> Option<bool> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(false);
+    };
+    let mut best: Option<(f32, bool)> = None;
+    for item in accept.split(',') {
+        let mut parts = item.split(';').map(str::trim);
+        let media = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let q = parts
+            .find_map(|p| p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+            .unwrap_or(1.0);
+        let csv = match media.as_str() {
+            "text/csv" => true,
+            "application/ld+json" | "application/json" | "*/*" | "application/*" => false,
+            _ => continue,
+        };
+        if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+            best = Some((q, csv));
+        }
+    }
+    best.map(|(_, csv)| csv)
+}
+
 /// The rows as CSV: UTF-8 with a byte-order mark (which tells spreadsheet programs the
 /// encoding), comma-separated as open-data portals expect, a header row first.
 fn csv(t: &open_data::csv::Rows) -> anyhow::Result<Vec<u8>> {
@@ -120,6 +205,22 @@ fn cached(headers: &HeaderMap, body: Vec<u8>, content_type: &'static str) -> Res
 mod tests {
     use super::super::etag::matches;
     use super::*;
+
+    #[test]
+    fn accept_chooses_json_ld_or_csv() {
+        let with = |accept: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT, HeaderValue::from_str(accept).unwrap());
+            wants_csv(&h)
+        };
+        assert_eq!(wants_csv(&HeaderMap::new()), Some(false));
+        assert_eq!(with("text/csv"), Some(true));
+        assert_eq!(with("application/ld+json"), Some(false));
+        assert_eq!(with("text/html, text/csv;q=0.8, */*;q=0.1"), Some(true));
+        assert_eq!(with("application/ld+json;q=0.5, text/csv"), Some(true));
+        assert_eq!(with("text/csv;q=0, application/json"), Some(false));
+        assert_eq!(with("application/xml"), None);
+    }
 
     #[test]
     fn if_none_match_compares_tags_in_a_list() {

@@ -270,3 +270,32 @@ pub async fn load(db: &Database) -> StoreResult<Catalogue> {
         organizations,
     })
 }
+
+/// One object of the catalogue, for its own URL (`/open-data/<plural>/<id>`): its JSON-LD node
+/// with the context, and its CSV row. `None` when it is not in the published catalogue.
+pub fn object(
+    c: &Catalogue,
+    table: Table,
+    id: ObjectId,
+    links: &Links<'_>,
+) -> Option<(serde_json::Value, csv::Rows)> {
+    let node_id = match table {
+        Table::Innovations => links.innovation(id),
+        Table::Projects => links.project(id),
+        Table::Events => links.event(id),
+        Table::Materials => links.material(id),
+    };
+    let document = jsonld::document(c, links);
+    let mut node = document["@graph"]
+        .as_array()?
+        .iter()
+        .find(|n| n["@id"] == node_id.as_str())?
+        .clone();
+    if let serde_json::Value::Object(o) = &mut node {
+        o.insert("@context".into(), serde_json::json!("https://schema.org"));
+    }
+    let mut rows = csv::table(c, table, links);
+    let key = id.to_hex();
+    rows.rows.retain(|r| r.first() == Some(&key));
+    Some((node, rows))
+}
