@@ -3,6 +3,12 @@
 //! held are taken over after `INNOHUB_DISSEMINATION_CLAIM_AFTER_SECS`; records the api wrote
 //! to MongoDB while Redis was away are counted on the same pass. A batch delivered twice is
 //! counted once: a record's key is its `_id`.
+//!
+//! A killed worker can also leave its transaction open, holding the records and counters it
+//! wrote until MongoDB expires it (a minute by default); every batch that meets them conflicts
+//! until then. So every batch is counted in one session this worker names in Redis, and before
+//! taking over a quiet consumer's entries a worker aborts that consumer's transaction: counting
+//! goes on after `INNOHUB_DISSEMINATION_CLAIM_AFTER_SECS` rather than after that minute.
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +16,7 @@ use innohub_schema::dissemination::ingest;
 use innohub_schema::dissemination::stream::ConnectionManager;
 use innohub_schema::dissemination::stream::{self, Entry};
 use innohub_schema::jobs::queue::JobQueue;
-use mongodb::Database;
+use mongodb::{ClientSession, Database};
 use tokio_util::sync::CancellationToken;
 
 use crate::metrics::Metrics;
@@ -36,6 +42,10 @@ pub struct Counting {
 /// Runs until `stop`; the batch in hand is finished first.
 pub async fn run(c: Counting, stop: CancellationToken) {
     let key = c.queue.key(stream::STREAM);
+    let sessions = c.queue.key(stream::SESSIONS);
+    let Some(mut session) = start_session(&c.db, &stop).await else {
+        return;
+    };
     let mut conn: Option<ConnectionManager> = None;
     // Entries read but not yet counted (MongoDB failed): tried again before reading more.
     let mut held: Vec<Entry> = Vec::new();
@@ -46,8 +56,9 @@ pub async fn run(c: Counting, stop: CancellationToken) {
                 Ok(fresh) => conn = Some(fresh),
                 Err(e) => {
                     tracing::warn!(error = ?e, "dissemination stream unreachable");
-                    // Redis away: the api writes to MongoDB meanwhile; count that.
-                    sweep_fallback(&c).await;
+                    // Redis away: the api writes to MongoDB meanwhile; count that. (The
+                    // session cannot be named meanwhile; it was when Redis last answered.)
+                    sweep_fallback(&c, &mut session).await;
                     pause(&stop).await;
                 }
             }
@@ -55,7 +66,8 @@ pub async fn run(c: Counting, stop: CancellationToken) {
         };
         if last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY) {
             last_sweep = Some(Instant::now());
-            sweep_fallback(&c).await;
+            release_abandoned(&c, redis, &key, &sessions, session.id()).await;
+            sweep_fallback(&c, &mut session).await;
             match stream::claim_stale(redis, &key, &c.consumer, c.claim_after, c.batch).await {
                 Ok(stale) => held.extend(stale),
                 Err(e) => tracing::warn!(error = ?e, "could not claim stale dissemination entries"),
@@ -87,7 +99,7 @@ pub async fn run(c: Counting, stop: CancellationToken) {
                 "dropping dissemination entries that are not records"
             );
         }
-        match ingest::count(&c.db, records).await {
+        match ingest::count_in(&c.db, &mut session, records).await {
             Ok(counted) => {
                 c.metrics.dissemination_counted(counted);
                 if let Err(e) = stream::done(redis, &key, &ids).await {
@@ -103,6 +115,72 @@ pub async fn run(c: Counting, stop: CancellationToken) {
             }
         }
     }
+    // Stopped cleanly: no transaction is left open for another worker to abort.
+    if let Some(redis) = conn.as_mut() {
+        let _ = stream::forget_sessions(redis, &sessions, std::slice::from_ref(&c.consumer)).await;
+    }
+}
+
+/// The session every batch is counted in, once MongoDB answers; `None` when stopped first.
+async fn start_session(db: &Database, stop: &CancellationToken) -> Option<ClientSession> {
+    while !stop.is_cancelled() {
+        match db.client().start_session().await {
+            Ok(session) => return Some(session),
+            Err(e) => {
+                tracing::warn!(error = ?e, "could not start a MongoDB session for counting");
+                pause(stop).await;
+            }
+        }
+    }
+    None
+}
+
+/// Names this worker's session (again) and aborts the transactions left open by workers that
+/// were killed: the one an earlier process under this name held, and those of consumers quiet
+/// for `claim_after`, whose entries [`stream::claim_stale`] is about to take over. A worker
+/// that was only that slow loses its transaction as it loses its entries, and counts again.
+async fn release_abandoned(
+    c: &Counting,
+    redis: &mut ConnectionManager,
+    key: &str,
+    sessions: &str,
+    own: &bson::Document,
+) {
+    let mut stale = Vec::new();
+    match stream::register_session(redis, sessions, &c.consumer, own).await {
+        Ok(previous) => stale.extend(previous),
+        Err(e) => {
+            // Not named, so a transaction this worker leaves open would wait for MongoDB to
+            // expire it; counting goes on regardless.
+            tracing::warn!(error = ?e, "could not record the counting session");
+        }
+    }
+    let mut quiet = Vec::new();
+    match stream::abandoned_sessions(redis, key, sessions, &c.consumer, c.claim_after).await {
+        Ok(found) => {
+            for (consumer, lsid) in found {
+                quiet.push(consumer);
+                stale.push(lsid);
+            }
+        }
+        Err(e) => tracing::warn!(error = ?e, "could not look for stopped dissemination workers"),
+    }
+    if stale.is_empty() {
+        return;
+    }
+    match ingest::abort_sessions(&c.db, &stale).await {
+        Ok(()) => {
+            tracing::info!(
+                workers = ?quiet,
+                sessions = stale.len(),
+                "aborted any transaction stopped dissemination workers left open"
+            );
+            if let Err(e) = stream::forget_sessions(redis, sessions, &quiet).await {
+                tracing::warn!(error = ?e, "could not remove the sessions of stopped workers");
+            }
+        }
+        Err(e) => tracing::warn!(error = ?e, "could not abort the transactions of stopped workers"),
+    }
 }
 
 async fn connect(queue: &JobQueue, key: &str) -> anyhow::Result<ConnectionManager> {
@@ -112,9 +190,9 @@ async fn connect(queue: &JobQueue, key: &str) -> anyhow::Result<ConnectionManage
 }
 
 /// Counts what the api wrote to MongoDB while Redis was away, a batch at a time.
-async fn sweep_fallback(c: &Counting) {
+async fn sweep_fallback(c: &Counting, session: &mut ClientSession) {
     loop {
-        match ingest::count_uncounted(&c.db, c.batch as i64).await {
+        match ingest::count_uncounted(&c.db, session, c.batch as i64).await {
             Ok(0) => return,
             Ok(n) => {
                 c.metrics.dissemination_counted(ingest::Counted {

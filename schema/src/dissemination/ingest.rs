@@ -4,14 +4,16 @@
 //! The worker stores a batch of records and adds their counts in one MongoDB transaction
 //! ([`count`]): a record whose key is already stored and counted is a repeat and changes
 //! nothing; one the api wrote uncounted (Redis was away) is marked counted in the same
-//! transaction. A worker killed mid-batch leaves no trace, and the batch is delivered again.
+//! transaction. A worker killed mid-batch leaves no trace, and the batch is delivered again;
+//! the transaction it left open is aborted by the worker that takes its batch over
+//! ([`abort_sessions`]) rather than left to block the counters until MongoDB expires it.
 
 use std::collections::{HashMap, HashSet};
 
-use bson::doc;
+use bson::{Document, doc};
 use futures::TryStreamExt;
 use mongodb::error::{TRANSIENT_TRANSACTION_ERROR, UNKNOWN_TRANSACTION_COMMIT_RESULT};
-use mongodb::{Collection, Database};
+use mongodb::{ClientSession, Collection, Database};
 
 use super::counters::Increments;
 use super::record::Record;
@@ -54,8 +56,24 @@ impl From<mongodb::error::Error> for Failure {
     }
 }
 
-/// Stores and counts `records` (first of each key wins), in one transaction.
+/// Stores and counts `records` (first of each key wins), in one transaction of a session of
+/// its own.
 pub async fn count(db: &Database, records: Vec<Record>) -> StoreResult<Counted> {
+    let mut session = db
+        .client()
+        .start_session()
+        .await
+        .context("Failed to start a MongoDB session")?;
+    count_in(db, &mut session, records).await
+}
+
+/// Like [`count`], in `session`: the worker counts every batch in one session it has named,
+/// so that another worker can abort the transaction it leaves open if it is killed.
+pub async fn count_in(
+    db: &Database,
+    session: &mut ClientSession,
+    records: Vec<Record>,
+) -> StoreResult<Counted> {
     let mut seen = HashSet::new();
     let records: Vec<Record> = records
         .into_iter()
@@ -66,7 +84,7 @@ pub async fn count(db: &Database, records: Vec<Record>) -> StoreResult<Counted> 
     }
     let mut last = String::new();
     for attempt in 0..ATTEMPTS {
-        match try_count(db, &records).await {
+        match try_count(db, session, &records).await {
             Ok(counted) => return Ok(counted),
             Err(Failure::Conflict(why)) => {
                 last = why;
@@ -91,7 +109,11 @@ fn retryable(e: &mongodb::error::Error) -> bool {
         || matches!(&*e.kind, mongodb::error::ErrorKind::Command(c) if c.code == 112 || c.code == 251)
 }
 
-async fn try_count(db: &Database, records: &[Record]) -> Result<Counted, Failure> {
+async fn try_count(
+    db: &Database,
+    session: &mut ClientSession,
+    records: &[Record],
+) -> Result<Counted, Failure> {
     let keys: Vec<&str> = records.iter().map(|r| r.key.as_str()).collect();
     // One read gives both what is a repeat and the stored form of the api's fallback records,
     // which are counted as they were stored (the first of their key).
@@ -122,13 +144,12 @@ async fn try_count(db: &Database, records: &[Record]) -> Result<Counted, Failure
         return Ok(counted);
     }
     let increments = Increments::of(fresh.iter().chain(late_records.iter()));
-    let mut session = db.client().start_session().await?;
     session.start_transaction().await?;
     let outcome: Result<(), Failure> = async {
         if !fresh.is_empty() {
             collection(db)
                 .insert_many(&fresh)
-                .session(&mut session)
+                .session(&mut *session)
                 .await?;
         }
         if !late.is_empty() {
@@ -137,7 +158,7 @@ async fn try_count(db: &Database, records: &[Record]) -> Result<Counted, Failure
                     doc! { "_id": { "$in": &late }, "counted": false },
                     doc! { "$set": { "counted": true } },
                 )
-                .session(&mut session)
+                .session(&mut *session)
                 .await?;
             if marked.modified_count != late.len() as u64 {
                 return Err(Failure::Conflict(
@@ -145,13 +166,13 @@ async fn try_count(db: &Database, records: &[Record]) -> Result<Counted, Failure
                 ));
             }
         }
-        increments.apply(db, &mut session).await?;
+        increments.apply(db, session).await?;
         Ok(())
     }
     .await;
     match outcome {
         Ok(()) => {
-            commit(&mut session).await?;
+            commit(session).await?;
             Ok(counted)
         }
         Err(e) => {
@@ -189,8 +210,27 @@ pub async fn store_uncounted(db: &Database, record: &Record) -> StoreResult<()> 
     }
 }
 
-/// Counts up to `limit` records the api stored uncounted; how many it counted.
-pub async fn count_uncounted(db: &Database, limit: i64) -> StoreResult<usize> {
+/// Aborts the open transactions of `sessions` (`killSessions`): those of workers that were
+/// killed mid-batch. Until then their writes hold the documents they touched, and every batch
+/// touches the total counter. A worker that was only slow has its transaction aborted too and
+/// counts its batch again; its records' keys make that a repeat where someone was first.
+pub async fn abort_sessions(db: &Database, sessions: &[Document]) -> StoreResult<()> {
+    // An empty list would name every session on the server.
+    if sessions.is_empty() {
+        return Ok(());
+    }
+    db.run_command(doc! { "killSessions": sessions })
+        .await
+        .context("Failed to abort the transactions of stopped workers")?;
+    Ok(())
+}
+
+/// Counts up to `limit` records the api stored uncounted, in `session`; how many it counted.
+pub async fn count_uncounted(
+    db: &Database,
+    session: &mut ClientSession,
+    limit: i64,
+) -> StoreResult<usize> {
     let waiting: Vec<Record> = collection(db)
         .find(doc! { "counted": false })
         .limit(limit)
@@ -202,7 +242,7 @@ pub async fn count_uncounted(db: &Database, limit: i64) -> StoreResult<usize> {
     if waiting.is_empty() {
         return Ok(0);
     }
-    Ok(count(db, waiting).await?.late)
+    Ok(count_in(db, session, waiting).await?.late)
 }
 
 /// Which way a record went.

@@ -5,13 +5,21 @@
 //! the transaction that counted it committed. Entries a killed worker held are claimed by
 //! another after [`min_idle`](super::stream::claim_stale) — at least once, made exactly once
 //! by the record's key.
+//!
+//! A killed worker may also leave its counting transaction open, and MongoDB keeps it (and
+//! every document it wrote, the total counter among them) until the transaction's lifetime
+//! runs out, a minute by default: every other worker's batch conflicts until then. So each
+//! worker names its MongoDB session in [`SESSIONS`], and the worker that takes over a quiet
+//! consumer's entries first aborts that consumer's transaction ([`abandoned_sessions`]).
 
 use std::time::Duration;
 
+use bson::Document;
 use redis::AsyncCommands;
 pub use redis::aio::ConnectionManager;
 use redis::streams::{
-    StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamReadOptions, StreamReadReply,
+    StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamInfoConsumersReply,
+    StreamReadOptions, StreamReadReply,
 };
 
 use super::record::Record;
@@ -22,6 +30,8 @@ use crate::store_error::{Context, StoreResult};
 pub const STREAM: &str = "dissemination";
 /// The consumer group of the workers that count.
 pub const GROUP: &str = "counters";
+/// The hash of each worker's MongoDB session id (`lsid`, as BSON), by consumer name.
+pub const SESSIONS: &str = "dissemination:sessions";
 /// How long the api waits for Redis before it writes the record to MongoDB instead.
 pub const ADD_TIMEOUT: Duration = Duration::from_millis(500);
 
@@ -115,6 +125,82 @@ pub async fn claim_stale(
         .await
         .context("Failed to claim stale dissemination entries")?;
     Ok(entries(reply.claimed))
+}
+
+/// Records that `consumer` counts in the MongoDB session `lsid`, before it counts anything,
+/// and again now and then (a worker that was only slow finds its entry removed). Returns the
+/// session recorded before under this name when it is another: consumer names are unique
+/// among live workers, so that one belonged to a process before this one and may still hold
+/// a transaction open.
+pub async fn register_session(
+    conn: &mut ConnectionManager,
+    sessions: &str,
+    consumer: &str,
+    lsid: &Document,
+) -> StoreResult<Option<Document>> {
+    let bytes = bson::to_vec(lsid).context("Failed to encode a MongoDB session id")?;
+    let (previous,): (Option<Vec<u8>>,) = redis::pipe()
+        .hget(sessions, consumer)
+        .hset(sessions, consumer, &bytes)
+        .ignore()
+        .query_async(conn)
+        .await
+        .context("Failed to record the worker's MongoDB session")?;
+    Ok(previous
+        .filter(|p| *p != bytes)
+        .and_then(|p| bson::from_slice(&p).ok()))
+}
+
+/// The recorded sessions of the other consumers that have not touched the stream for
+/// `min_idle` — the same test that hands their entries to [`claim_stale`] — by consumer.
+pub async fn abandoned_sessions(
+    conn: &mut ConnectionManager,
+    key: &str,
+    sessions: &str,
+    consumer: &str,
+    min_idle: Duration,
+) -> StoreResult<Vec<(String, Document)>> {
+    let info: StreamInfoConsumersReply = conn
+        .xinfo_consumers(key, GROUP)
+        .await
+        .context("Failed to list the dissemination consumers")?;
+    let quiet: Vec<String> = info
+        .consumers
+        .into_iter()
+        .filter(|c| c.name != consumer && c.idle as u128 >= min_idle.as_millis())
+        .map(|c| c.name)
+        .collect();
+    if quiet.is_empty() {
+        return Ok(Vec::new());
+    }
+    let recorded: Vec<Option<Vec<u8>>> = redis::cmd("HMGET")
+        .arg(sessions)
+        .arg(&quiet)
+        .query_async(conn)
+        .await
+        .context("Failed to read the workers' MongoDB sessions")?;
+    Ok(quiet
+        .into_iter()
+        .zip(recorded)
+        .filter_map(|(name, bytes)| Some((name, bson::from_slice(&bytes?).ok()?)))
+        .collect())
+}
+
+/// Removes the recorded sessions of `consumers` (whose transactions were aborted, or which
+/// stopped cleanly).
+pub async fn forget_sessions(
+    conn: &mut ConnectionManager,
+    sessions: &str,
+    consumers: &[String],
+) -> StoreResult<()> {
+    if consumers.is_empty() {
+        return Ok(());
+    }
+    let _: i64 = conn
+        .hdel(sessions, consumers)
+        .await
+        .context("Failed to remove recorded MongoDB sessions")?;
+    Ok(())
 }
 
 /// Acknowledges and deletes entries whose records are counted.
