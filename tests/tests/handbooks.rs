@@ -57,10 +57,15 @@ async fn handbook(api: &TestApi, key: &str, id: &str) -> Value {
 }
 
 /// Waits until the newest version is READY or FAILED.
+/// The handbook once its latest version is FAILED, or READY and current: a version is marked
+/// READY a moment before its material points at it (`handbook::store::complete`).
 async fn settled(api: &TestApi, key: &str, id: &str) -> Value {
     eventually("the handbook to be made", WAIT, || async {
         let h = handbook(api, key, id).await;
-        matches!(h["latest"]["status"].as_str(), Some("READY" | "FAILED")).then_some(h)
+        let latest = &h["latest"];
+        let done = latest["status"] == "FAILED"
+            || (latest["status"] == "READY" && latest["current"] == true);
+        done.then_some(h)
     })
     .await
 }
