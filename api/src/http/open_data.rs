@@ -29,12 +29,13 @@ fn event_page(id: ObjectId) -> String {
     format!("/events/{}", ids::encode(Kind::Event, id).as_str())
 }
 
-/// Loads the catalogue and hands it, with the links of this api, to `render`.
+/// Loads the catalogue and hands it, with the links of this api, to `render`; a render of
+/// `None` (the object asked for is not in it) is 404.
 async fn answer(
     state: &AppState,
     headers: &HeaderMap,
     content_type: &'static str,
-    render: impl FnOnce(&Catalogue, &Links<'_>) -> anyhow::Result<Vec<u8>>,
+    render: impl FnOnce(&Catalogue, &Links<'_>) -> anyhow::Result<Option<Vec<u8>>>,
 ) -> Response {
     let catalogue = match open_data::load(&state.db).await {
         Ok(c) => c,
@@ -46,21 +47,24 @@ async fn answer(
         &event_page,
     );
     match render(&catalogue, &links) {
-        Ok(body) => cached(headers, body, content_type),
+        Ok(Some(body)) => cached(headers, body, content_type),
+        Ok(None) => missing(),
         Err(e) => internal("open data", e),
     }
 }
 
 pub async fn catalogue(State(state): State<AppState>, headers: HeaderMap) -> Response {
     answer(&state, &headers, JSON_LD, |c, links| {
-        Ok(serde_json::to_vec(&open_data::jsonld::document(c, links))?)
+        Ok(Some(serde_json::to_vec(&open_data::jsonld::document(
+            c, links,
+        ))?))
     })
     .await
 }
 
 async fn table(state: &AppState, headers: &HeaderMap, t: Table) -> Response {
     answer(state, headers, CSV, |c, links| {
-        csv(&open_data::csv::table(c, t, links))
+        csv(&open_data::csv::table(c, t, links)).map(Some)
     })
     .await
 }
@@ -107,27 +111,18 @@ pub async fn object(
             "this object is served as application/ld+json or text/csv",
         );
     };
-    let catalogue = match open_data::load(&state.db).await {
-        Ok(c) => c,
-        Err(e) => return internal("open data", e),
-    };
-    let links = Links::new(
-        state.settings.public_url.as_ref().map(|u| u.as_str()),
-        &material_file,
-        &event_page,
-    );
-    let Some((node, row)) = open_data::object(&catalogue, table, id, &links) else {
-        return missing();
-    };
-    let body = if as_csv {
-        csv(&row)
-    } else {
-        serde_json::to_vec(&node).map_err(anyhow::Error::from)
-    };
-    let mut r = match body {
-        Ok(b) => cached(&headers, b, if as_csv { CSV } else { JSON_LD }),
-        Err(e) => return internal("open data", e),
-    };
+    let content_type = if as_csv { CSV } else { JSON_LD };
+    let mut r = answer(
+        &state,
+        &headers,
+        content_type,
+        |c, links| match open_data::object(c, table, id, links) {
+            None => Ok(None),
+            Some((_, row)) if as_csv => csv(&row).map(Some),
+            Some((node, _)) => Ok(Some(serde_json::to_vec(&node)?)),
+        },
+    )
+    .await;
     r.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept"));
     r
