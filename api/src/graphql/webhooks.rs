@@ -9,7 +9,6 @@ use innohub_schema::error::{DomainError, ErrorCode, FieldPath};
 use innohub_schema::jobs::queue::JobQueue;
 use innohub_schema::page::Cursor;
 use innohub_schema::sync::Feed;
-use innohub_schema::sync::feed::head;
 use innohub_schema::webhook::delivery::{self, Attempt};
 use innohub_schema::webhook::endpoint::{self, EndpointInput, EventType};
 use innohub_schema::webhook::target::AddressPolicy;
@@ -392,13 +391,10 @@ pub struct RedeliverWebhookPayload {
     user_errors: Vec<UserError>,
 }
 
-/// The heads of the feeds an endpoint starts from.
+/// The positions of the feeds an endpoint starts from.
 async fn heads(db: &Database) -> async_graphql::Result<Vec<(Feed, i64)>> {
-    let mut heads = Vec::new();
-    for feed in [Feed::Innovations, Feed::Materials, Feed::Events] {
-        heads.push((feed, head(db, feed).await.or_internal()?.ready));
-    }
-    Ok(heads)
+    let heads = innohub_schema::sync::feed::heads(db).await.or_internal()?;
+    Ok(heads.into_iter().map(|(f, h)| (f, h.ready)).collect())
 }
 
 fn invalid(field: &str, message: &str) -> DomainError {

@@ -136,6 +136,15 @@ pub async fn head(db: &Database, feed: Feed) -> StoreResult<Head> {
     })
 }
 
+/// Where every feed stands now.
+pub async fn heads(db: &Database) -> StoreResult<Vec<(Feed, Head)>> {
+    let mut heads = Vec::with_capacity(Feed::ALL.len());
+    for feed in Feed::ALL {
+        heads.push((feed, head(db, feed).await?));
+    }
+    Ok(heads)
+}
+
 /// The id a cursor holds once it has read every document of its position.
 pub const AFTER_ALL: ObjectId = ObjectId::from_bytes([0xff; 12]);
 

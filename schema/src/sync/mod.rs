@@ -55,8 +55,12 @@ impl Feed {
         }
     }
 
-    /// The short tag inside this feed's cursors, so a cursor of one feed is refused by another.
-    fn tag(self) -> &'static str {
+    /// Every feed.
+    pub const ALL: [Feed; 3] = [Feed::Innovations, Feed::Materials, Feed::Events];
+
+    /// The short tag inside this feed's cursors (so a cursor of one feed is refused by
+    /// another) and in the keys of webhook notices.
+    pub fn tag(self) -> &'static str {
         match self {
             Feed::Innovations => "i",
             Feed::Materials => "m",

@@ -223,24 +223,26 @@ pub async fn settle(
 ) -> StoreResult<Option<DeliveryStatus>> {
     let now = bson::DateTime::now();
     let exhausted = delivery.attempt_count - delivery.round_start >= MAX_ATTEMPTS;
-    let mut set = match &next {
-        Next::Delivered => doc! { "status": "DELIVERED", "delivered_at": now },
-        Next::Retry(_) if exhausted => doc! { "status": "FAILED" },
-        Next::Retry(at) => doc! {
-            "status": "QUEUED",
-            "due_at": bson::DateTime::from_chrono(*at),
-            "pushed_at": now,
-        },
-        Next::Failed => doc! { "status": "FAILED" },
-        Next::Cancelled(_) => doc! { "status": "CANCELLED" },
+    let status = match &next {
+        Next::Delivered => DeliveryStatus::Delivered,
+        Next::Retry(_) if !exhausted => DeliveryStatus::Queued,
+        Next::Retry(_) | Next::Failed => DeliveryStatus::Failed,
+        Next::Cancelled(_) => DeliveryStatus::Cancelled,
     };
-    set.insert("lease_until", bson::Bson::Null);
-    let status = match (&next, exhausted) {
-        (Next::Delivered, _) => DeliveryStatus::Delivered,
-        (Next::Retry(_), false) => DeliveryStatus::Queued,
-        (Next::Retry(_), true) | (Next::Failed, _) => DeliveryStatus::Failed,
-        (Next::Cancelled(_), _) => DeliveryStatus::Cancelled,
+    let mut set = doc! {
+        "status": bson::to_bson(&status).context("Failed to encode a status")?,
+        "lease_until": bson::Bson::Null,
     };
+    match (&next, status) {
+        (_, DeliveryStatus::Delivered) => {
+            set.insert("delivered_at", now);
+        }
+        (Next::Retry(at), DeliveryStatus::Queued) => {
+            set.insert("due_at", bson::DateTime::from_chrono(*at));
+            set.insert("pushed_at", now);
+        }
+        _ => {}
+    }
     let mut update = doc! { "$set": set };
     let attempt = match (attempt, &next) {
         (Some(a), _) => Some(a),

@@ -174,7 +174,7 @@ pub async fn follow<T: Notable>(
             return Ok(Followed::default());
         }
     };
-    let tag = feed_tag(feed);
+    let tag = feed.tag();
     let subject_key = |id: ObjectId| format!("{}:{tag}:{}", endpoint.id.to_hex(), id.to_hex());
     let keys: Vec<String> = page
         .changes
@@ -240,14 +240,6 @@ fn change_id<T: Tracked>(c: &Change<T>) -> ObjectId {
     match c {
         Change::Upsert(doc, _) => doc.mark().id,
         Change::Tombstone { id, .. } => *id,
-    }
-}
-
-fn feed_tag(feed: Feed) -> &'static str {
-    match feed {
-        Feed::Innovations => "i",
-        Feed::Materials => "m",
-        Feed::Events => "e",
     }
 }
 

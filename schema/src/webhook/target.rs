@@ -225,12 +225,24 @@ pub async fn resolve_allowed(
         None => return Err(TargetError::MissingHost),
         Some(Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
         Some(Host::Ipv6(ip)) => vec![SocketAddr::new(IpAddr::V6(ip), port)],
-        Some(Host::Domain(domain)) => match tokio::net::lookup_host((domain, port)).await {
-            Ok(found) => found.collect(),
-            Err(error) => return Err(TargetError::Resolve { host, error }),
-        },
+        Some(Host::Domain(domain)) => return lookup_allowed(domain, port, policy).await,
     };
     all_allowed(host, addrs, policy)
+}
+
+/// Resolves `host` and answers its addresses when [`address_allowed`] accepts every one: what
+/// the delivering HTTP client's resolver answers, so it connects only to checked addresses.
+pub async fn lookup_allowed(
+    host: &str,
+    port: u16,
+    policy: AddressPolicy,
+) -> Result<Vec<SocketAddr>, TargetError> {
+    let found = tokio::net::lookup_host((host, port)).await;
+    let host = host.to_owned();
+    match found {
+        Ok(found) => all_allowed(host, found.collect(), policy),
+        Err(error) => Err(TargetError::Resolve { host, error }),
+    }
 }
 
 /// `addrs` if there is at least one and every one is allowed.

@@ -17,7 +17,7 @@ use innohub_schema::jobs::queue::JobQueue;
 use innohub_schema::material::Material;
 use innohub_schema::store_error::StoreResult;
 use innohub_schema::sync::Feed;
-use innohub_schema::sync::feed::{Head, head};
+use innohub_schema::sync::feed::{Head, heads};
 use innohub_schema::webhook::Endpoint;
 use innohub_schema::webhook::endpoint;
 use innohub_schema::webhook::follow::{self, Followed};
@@ -62,10 +62,7 @@ pub async fn run(ctx: Follower, stop: CancellationToken) {
 
 /// One look at every enabled endpoint.
 pub async fn pass(ctx: &Follower) -> StoreResult<()> {
-    let mut heads = HashMap::new();
-    for feed in [Feed::Innovations, Feed::Materials, Feed::Events] {
-        heads.insert(feed, head(&ctx.db, feed).await?);
-    }
+    let heads: HashMap<Feed, Head> = heads(&ctx.db).await?.into_iter().collect();
     let behind: Vec<Endpoint> = endpoint::enabled(&ctx.db)
         .await?
         .into_iter()

@@ -11,7 +11,6 @@
 //! waiting for a slot the others need.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,11 +23,10 @@ use innohub_schema::store_error::StoreResult;
 use innohub_schema::webhook::delivery::{self, Attempt, Next};
 use innohub_schema::webhook::endpoint::{self, Endpoint};
 use innohub_schema::webhook::signature::signature_header;
-use innohub_schema::webhook::target::{AddressPolicy, address_allowed, resolve_allowed};
+use innohub_schema::webhook::target::{AddressPolicy, check_url, lookup_allowed};
 use innohub_schema::webhook::{Delivery, DeliveryStatus};
 use mongodb::Database;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use url::Url;
 
 /// How many attempts at one endpoint may be under way at once.
 pub const PER_ENDPOINT: usize = 4;
@@ -71,15 +69,7 @@ impl reqwest::dns::Resolve for GuardedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let policy = self.0;
         Box::pin(async move {
-            let found: Vec<SocketAddr> =
-                tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
-            if found.is_empty() || found.iter().any(|a| !address_allowed(a.ip(), policy)) {
-                return Err(format!(
-                    "{} resolves to an address notices may not go to",
-                    name.as_str()
-                )
-                .into());
-            }
+            let found = lookup_allowed(name.as_str(), 0, policy).await?;
             let addrs: reqwest::dns::Addrs = Box::new(found.into_iter());
             Ok(addrs)
         })
@@ -232,14 +222,12 @@ impl Sender {
             error: Some(error),
             response,
         };
-        let url = match Url::parse(&endpoint.url) {
+        // Checked again now (the policy may have changed since it was registered); a host
+        // name is resolved and checked by the client's resolver, which it then connects to.
+        let url = match check_url(&endpoint.url, self.inner.policy) {
             Ok(u) => u,
-            Err(e) => return failed(format!("the URL cannot be read: {e}"), None, None),
+            Err(e) => return failed(e.to_string(), None, None),
         };
-        // Checked again now, with a clear reason; the resolver holds the connection to it.
-        if let Err(e) = resolve_allowed(&url, self.inner.policy).await {
-            return failed(e.to_string(), None, None);
-        }
         if delivery.body.len() > MAX_BODY_BYTES {
             return failed(
                 format!("the notice is larger than {MAX_BODY_BYTES} bytes"),
