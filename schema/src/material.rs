@@ -213,7 +213,7 @@ impl MaterialFilter {
 }
 
 pub async fn insert(db: &Database, m: &Material) -> StoreResult<()> {
-    let write = async {
+    let write = |_| async {
         collection(db)
             .insert_one(m)
             .await
@@ -223,10 +223,24 @@ pub async fn insert(db: &Database, m: &Material) -> StoreResult<()> {
     sync::tracked(db, Feed::Materials, write, |_| vec![m.mark()]).await
 }
 
+/// Writes the fields a client edits of `m`; what the hub keeps by itself (its file, its
+/// handbook version, its feed position) stays as it is now, so a concurrent upload or
+/// handbook is not undone.
 pub async fn replace(db: &Database, m: &Material) -> StoreResult<()> {
-    let write = async {
+    let mut set = bson::to_document(m).context("Failed to encode the material")?;
+    for key in [
+        "_id",
+        "file",
+        "generated",
+        "handbook_version",
+        "created_at",
+        "sync",
+    ] {
+        set.remove(key);
+    }
+    let write = |w: sync::Writer| async move {
         collection(db)
-            .replace_one(doc! { "_id": m.id }, m)
+            .update_one(doc! { "_id": m.id }, doc! { "$set": w.with(set) })
             .await
             .context("Failed to update the material")?;
         Ok(())
@@ -349,11 +363,10 @@ pub async fn attach_file(
 ) -> StoreResult<Option<Material>> {
     let file = store_file(db, filename, content_type, content, None).await?;
     let gridfs_id = file.gridfs_id;
-    let set =
-        doc! { "$set": { "file": bson::to_bson(&file)?, "updated_at": bson::DateTime::now() } };
-    let write = async {
+    let set = doc! { "file": bson::to_bson(&file)?, "updated_at": bson::DateTime::now() };
+    let write = |w: sync::Writer| async move {
         collection(db)
-            .find_one_and_update(doc! { "_id": id }, set)
+            .find_one_and_update(doc! { "_id": id }, doc! { "$set": w.with(set) })
             .return_document(ReturnDocument::Before)
             .await
             .context("Failed to record the file")

@@ -374,7 +374,11 @@ async fn a_writer_that_dies_holding_a_position_holds_readers_back_until_it_goes_
     db.collection::<bson::Document>("innovations")
         .update_one(
             bson::doc! { "_id": oid },
-            bson::doc! { "$set": { "title": title, "updated_at": bson::DateTime::now() } },
+            bson::doc! { "$set": {
+                "title": title,
+                "updated_at": bson::DateTime::now(),
+                innohub_schema::sync::WRITER_FIELD: slow.writer().id(),
+            } },
         )
         .await
         .expect("the slow write");
@@ -387,6 +391,36 @@ async fn a_writer_that_dies_holding_a_position_holds_readers_back_until_it_goes_
     slow.release(&[mark]).await.expect("released");
     m.catch_up(&api, &staff, 10).await;
     assert_eq!(m.held[&third]["title"], title);
+
+    // A writer that wrote its change and died before stamping it: once its position is given
+    // up, what it wrote is moved to a fresh position and read all the same.
+    let dying = Ticket::take(&db, Feed::Innovations)
+        .await
+        .expect("a position");
+    let orphaned = "Trzecia, zapisana przed awarią";
+    db.collection::<bson::Document>("innovations")
+        .update_one(
+            bson::doc! { "_id": oid },
+            bson::doc! { "$set": {
+                "title": orphaned,
+                "updated_at": bson::DateTime::now(),
+                innohub_schema::sync::WRITER_FIELD: dying.writer().id(),
+            } },
+        )
+        .await
+        .expect("the dying write");
+    std::mem::forget(dying);
+    m.catch_up(&api, &staff, 10).await;
+    assert_eq!(
+        m.held[&third]["title"], title,
+        "an unstamped change is not read while its position is pending"
+    );
+    // The read that gives the position up moves the orphaned change above what it read; the
+    // next read has it.
+    age_pending(&db).await;
+    m.catch_up(&api, &staff, 10).await;
+    m.catch_up(&api, &staff, 10).await;
+    assert_eq!(m.held[&third]["title"], orphaned);
 }
 
 #[tokio::test]

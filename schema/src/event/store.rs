@@ -92,7 +92,7 @@ impl EventFilter {
 }
 
 pub async fn insert(db: &Database, event: &Event) -> StoreResult<()> {
-    let write = async {
+    let write = |_| async {
         collection(db)
             .insert_one(event)
             .await
@@ -205,11 +205,11 @@ pub async fn save_edit(
     ] {
         set.remove(key);
     }
-    let write = async {
+    let write = |w: sync::Writer| async move {
         collection(db)
             .find_one_and_update(
                 doc! { "_id": next.id, "updated_at": bson::DateTime::from_chrono(current.updated_at) },
-                doc! { "$set": set },
+                doc! { "$set": w.with(set) },
             )
             .return_document(ReturnDocument::After)
             .await
@@ -273,11 +273,11 @@ pub async fn transition(
     if next == EventStatus::Cancelled {
         set.insert("cancellation_reason", reason);
     }
-    let write = async {
+    let write = |w: sync::Writer| async move {
         collection(db)
             .find_one_and_update(
                 doc! { "_id": id, "status": current.status.as_str() },
-                doc! { "$set": set },
+                doc! { "$set": w.with(set) },
             )
             .return_document(ReturnDocument::After)
             .await
@@ -316,16 +316,16 @@ pub async fn fix_date(
         )));
     };
     let window = bson::to_bson(&option.window).context("Failed to encode the date")?;
-    let write = async {
+    let write = |w: sync::Writer| async move {
         collection(db)
             .find_one_and_update(
                 doc! { "_id": event.id, "updated_at": bson::DateTime::from_chrono(event.updated_at) },
-                doc! { "$set": {
+                doc! { "$set": w.with(doc! {
                     "window": window,
                     "fixed_option_id": option_id,
                     "starts_at": bson::DateTime::from_chrono(option.window.start),
                     "updated_at": bson::DateTime::from_chrono(Utc::now()),
-                } },
+                }) },
             )
             .return_document(ReturnDocument::After)
             .await

@@ -148,15 +148,24 @@ pub async fn complete(
     }
     // Files of an earlier, interrupted attempt at this version.
     material::delete_tagged(db, &file_tag(h.id), &[pdf.gridfs_id, html.gridfs_id]).await?;
-    let file = bson::to_bson(&pdf).context("Failed to encode the file")?;
-    let write = async {
+    make_current(db, h, &pdf).await?;
+    Ok(true)
+}
+
+/// Points the material at READY version `h` (its PDF `pdf`) unless a newer version is current
+/// already. Safe to repeat: a worker stopped between [`complete`] and this finishes it when the
+/// run is taken up again.
+pub async fn make_current(db: &Database, h: &Handbook, pdf: &StoredFile) -> StoreResult<()> {
+    let now = bson::DateTime::now();
+    let file = bson::to_bson(pdf).context("Failed to encode the file")?;
+    let write = |w: crate::sync::Writer| async move {
         material::collection(db)
             .update_one(
                 doc! { "_id": h.material_id, "$or": [
                     { "handbook_version": null },
                     { "handbook_version": { "$lt": h.number } },
                 ] },
-                doc! { "$set": {
+                doc! { "$set": w.with(doc! {
                     "file": file,
                     "handbook_version": h.number,
                     "title": &h.request.title,
@@ -164,13 +173,13 @@ pub async fn complete(
                     "innovation_ids": &h.request.innovation_ids,
                     "project_ids": &h.request.project_ids,
                     "updated_at": now,
-                } },
+                }) },
             )
             .await
             .context("Failed to make the handbook current")
     };
     crate::sync::tracked_by_id(db, crate::sync::Feed::Materials, h.material_id, write).await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Makes version `id` FAILED with `reason`, unless it is READY already; deletes whatever its

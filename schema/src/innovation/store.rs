@@ -70,7 +70,7 @@ impl InnovationFilter {
 }
 
 pub async fn insert(db: &Database, innovation: &Innovation) -> StoreResult<()> {
-    let write = async {
+    let write = |_| async {
         collection(db)
             .insert_one(innovation)
             .await
@@ -139,9 +139,9 @@ pub async fn update(
         "implementation_guide",
         changes.implementation_guide.as_ref().map(|v| b(v)),
     );
-    let write = async {
+    let write = |w: sync::Writer| async move {
         collection(db)
-            .find_one_and_update(doc! { "_id": id }, doc! { "$set": set })
+            .find_one_and_update(doc! { "_id": id }, doc! { "$set": w.with(set) })
             .return_document(ReturnDocument::After)
             .await
             .context("Failed to update the innovation")
@@ -196,12 +196,12 @@ pub async fn transition(
         note,
     };
     let history = bson::to_bson(&entry)?;
-    let write = async {
+    let write = |w: sync::Writer| async move {
         collection(db)
             .find_one_and_update(
                 doc! { "_id": current.id, "status": from.as_str() },
                 doc! {
-                    "$set": { "status": to.as_str(), "updated_at": bson::DateTime::now() },
+                    "$set": w.with(doc! { "status": to.as_str(), "updated_at": bson::DateTime::now() }),
                     "$push": { "history": history },
                 },
             )
@@ -221,13 +221,13 @@ pub async fn add_evaluation(
     evaluation: &Evaluation,
 ) -> StoreResult<Option<Innovation>> {
     let pushed = bson::to_bson(evaluation)?;
-    let write = async {
+    let write = |w: sync::Writer| async move {
         collection(db)
             .find_one_and_update(
                 doc! { "_id": id },
                 doc! {
                     "$push": { "evaluations": pushed },
-                    "$set": { "updated_at": bson::DateTime::now() },
+                    "$set": w.with(doc! { "updated_at": bson::DateTime::now() }),
                 },
             )
             .return_document(ReturnDocument::After)

@@ -6,14 +6,21 @@
 //! **Why a reader can never skip a write.** Positions come from one counter document per feed
 //! (`sync_feeds`). A writer first takes a position *and* records it as pending, in one
 //! compare-and-set update of that document ([`stamp::Ticket::take`]); then it writes; then it
-//! moves the document it wrote to the position (`$max`, so two writers of one document leave
-//! it at the higher position, with the later content); only then does it remove its pending
-//! entry. A reader reads the counter document first and pages only below the lowest pending
+//! moves the document it wrote to the position; only then does it remove its pending entry.
+//! A reader reads the counter document first and pages only below the lowest pending
 //! position, so a write that took a position before another but commits after it holds the
-//! reader back instead of being overtaken. A writer killed before it finishes leaves a pending
-//! entry: after [`STALE_AFTER`] a reader removes it (again by a conditional update), and a
-//! writer that was merely slow finds its entry gone and takes a fresh position for what it
-//! wrote, so its change is read after all.
+//! reader back instead of being overtaken.
+//!
+//! **Why a reader never meets one version twice.** A write marks what it writes with its
+//! writer ([`Writer`], field `sync_write`) in the same update as the content, and its stamp
+//! moves only documents still carrying that mark. Of two writers of one document, the one
+//! whose content stays is the one whose position the document gets (never lowered, `$max`);
+//! the other's stamp records only what a tombstone needs.
+//!
+//! **Why a dead writer's change is still read.** A writer killed before it finishes leaves a
+//! pending entry: after [`STALE_AFTER`] a reader removes it (again by a conditional update)
+//! and moves whatever still carries that writer's mark to a fresh position; a writer that was
+//! merely slow finds its entry gone and takes a fresh position for what it wrote.
 //!
 //! A document's position carries what the feed needs to tell a caller "this is gone" without
 //! telling anyone about something they never could see: when it last moved, whether it was
@@ -32,7 +39,7 @@ use crate::db::collections;
 use crate::region::RegionCode;
 
 pub use feed::{Change, FeedCursor, FeedError, MAX_FEED_PAGE, Page, backfill, backfill_all, read};
-pub use stamp::{Ticket, stamp_now, tracked, tracked_by_id};
+pub use stamp::{Ticket, WRITER_FIELD, Writer, stamp_now, tracked, tracked_by_id};
 
 /// A pending position older than this is taken to belong to a writer that died.
 pub const STALE_AFTER: Duration = Duration::from_secs(30);

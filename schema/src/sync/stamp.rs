@@ -64,12 +64,41 @@ pub(super) async fn counter(db: &Database, feed: Feed) -> StoreResult<Counter> {
     })
 }
 
+/// The field a tracked write sets, in the same update as its content, to its [`Writer`].
+pub const WRITER_FIELD: &str = "sync_write";
+
+/// Who wrote a document last. A tracked write leaves its writer on what it writes
+/// ([`Writer::set`]), and its stamp moves only documents that still carry it: of two writers
+/// of one document, the one whose content stays is the one whose position the document gets,
+/// so a reader never meets the same content at two positions. A document no tracked write has
+/// touched since it was inserted carries no writer, and its inserter's stamp moves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Writer(ObjectId);
+
+impl Writer {
+    /// Adds this writer to the `$set` of a content write.
+    pub fn set(self, set: &mut Document) {
+        set.insert(WRITER_FIELD, self.0);
+    }
+
+    /// A `$set` of `fields` and this writer.
+    pub fn with(self, mut fields: Document) -> Document {
+        self.set(&mut fields);
+        fields
+    }
+
+    pub fn id(self) -> ObjectId {
+        self.0
+    }
+}
+
 /// A position taken and not yet released. Dropping it unreleased (a cancelled request)
 /// releases it in the background, so readers are not held back until it goes stale.
 pub struct Ticket {
     db: Database,
     feed: Feed,
     token: ObjectId,
+    writer: Writer,
     pub seq: i64,
     released: bool,
 }
@@ -80,6 +109,20 @@ impl Ticket {
     /// again.
     pub async fn take(db: &Database, feed: Feed) -> StoreResult<Ticket> {
         let token = ObjectId::new();
+        Self::take_as(db, feed, token, Writer(token)).await
+    }
+
+    /// The writer whose content this ticket's stamp moves.
+    pub fn writer(&self) -> Writer {
+        self.writer
+    }
+
+    async fn take_as(
+        db: &Database,
+        feed: Feed,
+        token: ObjectId,
+        writer: Writer,
+    ) -> StoreResult<Ticket> {
         let mut attempt = 0u32;
         loop {
             let current = counter(db, feed).await?;
@@ -103,6 +146,7 @@ impl Ticket {
                     db: db.clone(),
                     feed,
                     token,
+                    writer,
                     seq,
                     released: false,
                 });
@@ -124,9 +168,23 @@ impl Ticket {
         }
     }
 
-    /// Moves the written documents to this ticket's position (never down: of two writers of
-    /// one document the higher position stays) and records what a tombstone needs.
+    /// Moves the documents in `marks` that still carry this ticket's writer to its position
+    /// (never down), leaving this ticket's own token as their writer (so a stamp of the same
+    /// write under an earlier, given-up position no longer moves them), and records what a
+    /// tombstone needs. What a tombstone needs (a region the
+    /// document was in, that it was published) is recorded on the others too: a reader may
+    /// have seen that content before the later writer replaced it.
     pub async fn stamp(&self, marks: &[Mark]) -> StoreResult<()> {
+        self.stamp_where(marks, true).await
+    }
+
+    /// Moves `marks` whoever wrote them last (a bulk load, which takes its position after
+    /// writing).
+    async fn stamp_any(&self, marks: &[Mark]) -> StoreResult<()> {
+        self.stamp_where(marks, false).await
+    }
+
+    async fn stamp_where(&self, marks: &[Mark], own: bool) -> StoreResult<()> {
         if marks.is_empty() {
             return Ok(());
         }
@@ -144,23 +202,55 @@ impl Ticket {
             }
         }
         let coll = self.db.collection::<Document>(self.feed.collection());
+        let writer = self.writer.id();
         for (region, published, ids) in groups {
+            let mut seen = Document::new();
+            if published {
+                seen.insert("sync.public", true);
+            }
             let mut update = doc! {
                 "$max": { "sync.seq": self.seq },
-                "$set": { "sync.at": now },
+                "$set": { "sync.at": now, WRITER_FIELD: self.token },
             };
-            if published {
-                update
-                    .get_document_mut("$set")
-                    .expect("built above")
-                    .insert("sync.public", true);
+            update
+                .get_document_mut("$set")
+                .expect("built above")
+                .extend(seen.clone());
+            if let Some(r) = region {
+                update.insert("$addToSet", doc! { "sync.regions": r });
+            }
+            let mut filter = doc! { "_id": { "$in": &ids } };
+            if own {
+                filter.insert(
+                    "$or",
+                    vec![
+                        doc! { WRITER_FIELD: writer },
+                        doc! { WRITER_FIELD: { "$exists": false } },
+                    ],
+                );
+            }
+            let moved = coll
+                .update_many(filter, update)
+                .await
+                .context("Failed to move documents to their feed position")?
+                .matched_count;
+            if moved as usize == ids.len() || (seen.is_empty() && region.is_none()) {
+                continue;
+            }
+            // Written again since: only what a tombstone needs; the later writer moves them.
+            let mut update = Document::new();
+            if !seen.is_empty() {
+                update.insert("$set", seen);
             }
             if let Some(r) = region {
                 update.insert("$addToSet", doc! { "sync.regions": r });
             }
-            coll.update_many(doc! { "_id": { "$in": ids } }, update)
-                .await
-                .context("Failed to move documents to their feed position")?;
+            coll.update_many(
+                doc! { "_id": { "$in": &ids }, "sync.seq": { "$exists": true }, WRITER_FIELD: { "$ne": writer } },
+                update,
+            )
+            .await
+            .context("Failed to record where documents have been")?;
         }
         Ok(())
     }
@@ -201,7 +291,7 @@ impl Ticket {
                 seq = self.seq,
                 "a feed position outlived its lease; stamping the write again"
             );
-            let again = Ticket::take(&self.db, self.feed).await?;
+            let again = Ticket::take_as(&self.db, self.feed, ObjectId::new(), self.writer).await?;
             again.stamp(marks).await?;
             self = again;
         }
@@ -227,17 +317,21 @@ impl Drop for Ticket {
     }
 }
 
-/// Runs `write` under a fresh position of `feed` and moves what it wrote there. `marks` says
-/// which documents the result wrote (none when it changed nothing). The position is released
-/// whether or not the write succeeded.
-pub async fn tracked<T>(
+/// Runs `write` under a fresh position of `feed` and moves what it wrote there. `write` is
+/// given the [`Writer`] to set in the same update as its content; `marks` says which documents
+/// the result wrote (none when it changed nothing). The position is released whether or not
+/// the write succeeded.
+pub async fn tracked<T, F>(
     db: &Database,
     feed: Feed,
-    write: impl Future<Output = StoreResult<T>>,
+    write: impl FnOnce(Writer) -> F,
     marks: impl FnOnce(&T) -> Vec<Mark>,
-) -> StoreResult<T> {
+) -> StoreResult<T>
+where
+    F: Future<Output = StoreResult<T>>,
+{
     let ticket = Ticket::take(db, feed).await?;
-    let out = write.await;
+    let out = write(ticket.writer()).await;
     let marks = match &out {
         Ok(v) => marks(v),
         Err(_) => Vec::new(),
@@ -248,14 +342,17 @@ pub async fn tracked<T>(
 
 /// [`tracked`] for a write that does not return what it wrote: the document `id` is read back
 /// (its region and publication) after the write.
-pub async fn tracked_by_id<T>(
+pub async fn tracked_by_id<T, F>(
     db: &Database,
     feed: Feed,
     id: ObjectId,
-    write: impl Future<Output = StoreResult<T>>,
-) -> StoreResult<T> {
+    write: impl FnOnce(Writer) -> F,
+) -> StoreResult<T>
+where
+    F: Future<Output = StoreResult<T>>,
+{
     let ticket = Ticket::take(db, feed).await?;
-    let out = write.await;
+    let out = write(ticket.writer()).await;
     let mut marks = Vec::new();
     if out.is_ok() {
         let found = db
@@ -282,12 +379,18 @@ pub async fn stamp_now(db: &Database, feed: Feed, marks: &[Mark]) -> StoreResult
     if marks.is_empty() {
         return Ok(());
     }
-    Ticket::take(db, feed).await?.finish(marks).await
+    let ticket = Ticket::take(db, feed).await?;
+    if let Err(e) = ticket.stamp_any(marks).await {
+        ticket.release(&[]).await?;
+        return Err(e);
+    }
+    ticket.release(&[]).await
 }
 
-/// Gives up pending positions older than [`STALE_AFTER`] (their writers died); returns how
-/// many. Each is removed only if still there, so a writer that finishes at the same moment
-/// learns it lost and stamps again.
+/// Gives up pending positions older than [`STALE_AFTER`] (their writers died). Each is removed
+/// only if still there, so a writer that finishes at the same moment learns it lost and stamps
+/// again; what a dead writer had already written (documents still carrying it) is moved to a
+/// fresh position, so its change is read all the same.
 pub(super) async fn expire_stale(db: &Database, feed: Feed, counter: &Counter) -> StoreResult<()> {
     let stale = bson::DateTime::from_millis(
         bson::DateTime::now().timestamp_millis() - STALE_AFTER.as_millis() as i64,
@@ -298,13 +401,42 @@ pub(super) async fn expire_stale(db: &Database, feed: Feed, counter: &Counter) -
             seq = p.seq,
             "giving up a feed position its writer never released"
         );
-        counters(db)
+        let given_up = counters(db)
             .update_one(
                 doc! { "_id": feed.collection(), "pending.token": p.token },
                 doc! { "$pull": { "pending": { "token": Bson::ObjectId(p.token) } } },
             )
             .await
-            .context("Failed to give up a stale feed position")?;
+            .context("Failed to give up a stale feed position")?
+            .modified_count
+            == 1;
+        if given_up {
+            restamp_orphans(db, feed, p.token).await?;
+        }
     }
     Ok(())
+}
+
+/// Moves what the writer of a given-up position wrote (the documents still carrying it) to a
+/// fresh position.
+async fn restamp_orphans(db: &Database, feed: Feed, token: ObjectId) -> StoreResult<()> {
+    use futures::TryStreamExt;
+    let found: Vec<Document> = db
+        .collection::<Document>(feed.collection())
+        .find(doc! { WRITER_FIELD: token })
+        .projection(doc! { "_id": 1, "region": 1, "published": 1 })
+        .await
+        .context("Failed to find what a given-up writer wrote")?
+        .try_collect()
+        .await
+        .context("Failed to find what a given-up writer wrote")?;
+    let marks: Vec<Mark> = found
+        .iter()
+        .filter_map(|d| Some(super::feed::mark_of(d, d.get_object_id("_id").ok()?)))
+        .collect();
+    if marks.is_empty() {
+        return Ok(());
+    }
+    let ticket = Ticket::take_as(db, feed, ObjectId::new(), Writer(token)).await?;
+    ticket.finish(&marks).await
 }

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use apalis::prelude::{BoxDynError, Data};
-use innohub_schema::handbook::{Handbook, Step, build, store};
+use innohub_schema::handbook::{Handbook, HandbookStatus, Step, build, store};
 use innohub_schema::jobs::RenderHandbookV1;
 use innohub_schema::jobs::runs::{self, JobRun};
 use innohub_schema::material;
@@ -50,6 +50,14 @@ pub async fn render_run(db: &Database, run: &JobRun) -> StoreResult<()> {
         return runs::finish(db, &run.id).await;
     };
     if version.status.is_final() {
+        // A worker stopped right after making the version READY: finish making it current.
+        if let Some(pdf) = version
+            .pdf
+            .as_ref()
+            .filter(|_| version.status == HandbookStatus::Ready)
+        {
+            store::make_current(db, &version, pdf).await?;
+        }
         return runs::finish(db, &run.id).await;
     }
     if version.attempts >= MAX_STARTS {
