@@ -163,11 +163,13 @@ const TYPED: &str = "Anna.Nowak@Example.pl";
 const REGISTERED: &str = "anna.nowak@example.pl";
 const NAME: &str = "Anna Nowak";
 
-/// The ids of Anna's contact points: an organization, an event and a thematic group she is a
-/// member of; she has also registered for the event.
+/// The ids of Anna's contact points: an organization, an event, a thematic group she is a
+/// member of and a webhook endpoint she is the contact of; she has also registered for the
+/// event.
 struct Traces {
     organization: String,
     event: String,
+    webhook: String,
     group: String,
     registration: String,
 }
@@ -198,9 +200,28 @@ async fn anna_everywhere(api: &TestApi, staff: &str) -> Traces {
         .await;
     let registered = register(api, &event, NAME, REGISTERED).await;
     assert_eq!(registered["userErrors"], json!([]), "{registered}");
+    let webhook = api
+        .data_as(
+            staff,
+            r#"mutation($input: RegisterWebhookEndpointInput!) {
+              registerWebhookEndpoint(input: $input) { endpoint { id } userErrors { message } }
+            }"#,
+            json!({ "input": {
+                "url": "https://93.184.215.14/innohub",
+                "events": ["INNOVATION_READY_TO_IMPLEMENT"],
+                "contactEmail": TYPED,
+            } }),
+        )
+        .await["registerWebhookEndpoint"]
+        .clone();
+    assert_eq!(webhook["userErrors"], json!([]), "{webhook}");
     Traces {
         organization,
         event,
+        webhook: webhook["endpoint"]["id"]
+            .as_str()
+            .expect("an id")
+            .to_owned(),
         group,
         registration: registered["registration"]["id"]
             .as_str()
@@ -221,6 +242,7 @@ async fn a_data_export_finds_every_trace_of_the_person_whatever_the_letter_case(
               registrations { registration { id } }
               eventContacts { id } organizationContacts { id }
               thematicGroupMemberships { thematicGroupId name }
+              webhookEndpointContacts
             } }"#,
             json!({ "email": "ANNA.NOWAK@example.pl" }),
         )
@@ -239,6 +261,7 @@ async fn a_data_export_finds_every_trace_of_the_person_whatever_the_letter_case(
         "eventContacts": seen("eventContacts", "/id"),
         "organizationContacts": seen("organizationContacts", "/id"),
         "thematicGroupMemberships": seen("thematicGroupMemberships", "/thematicGroupId"),
+        "webhookEndpointContacts": export["webhookEndpointContacts"],
     });
     assert_eq!(
         found,
@@ -247,6 +270,7 @@ async fn a_data_export_finds_every_trace_of_the_person_whatever_the_letter_case(
             "eventContacts": [traces.event],
             "organizationContacts": [traces.organization],
             "thematicGroupMemberships": [traces.group],
+            "webhookEndpointContacts": [traces.webhook],
         }),
         "{export}"
     );
@@ -280,7 +304,7 @@ async fn erasing_a_person_leaves_neither_their_address_nor_their_name_anywhere()
     );
     assert_eq!(
         erased["erasure"],
-        json!({ "registrations": 1, "contacts": 2, "thematicGroupMembers": 1 }),
+        json!({ "registrations": 1, "contacts": 3, "thematicGroupMembers": 1 }),
         "the erasure record counts what was erased"
     );
 }

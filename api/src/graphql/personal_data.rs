@@ -70,6 +70,11 @@ impl PersonalDataQuery {
                     role: member.role.into(),
                 })
                 .collect(),
+            webhook_endpoint_contacts: data
+                .webhook_contacts
+                .into_iter()
+                .map(|id| ids::encode(Kind::WebhookEndpoint, id))
+                .collect(),
             erasures: data.erasures.into_iter().map(ErasureGql::from).collect(),
         })
     }
@@ -108,6 +113,8 @@ pub struct RegistrantData {
     organization_contacts: Vec<OrganizationGql>,
     /// Thematic groups that list the person as a member.
     thematic_group_memberships: Vec<GroupMembership>,
+    /// The global ids of webhook endpoints whose contact is this person.
+    webhook_endpoint_contacts: Vec<ID>,
     /// Past erasures of this address.
     erasures: Vec<ErasureGql>,
 }
@@ -123,7 +130,7 @@ pub struct ErasureGql {
     requested_by: String,
     /// How many registrations were anonymised.
     registrations: i32,
-    /// How many contact points, of events and organizations, were cleared.
+    /// How many contact points, of events, organizations and webhook endpoints, were cleared.
     contacts: i32,
     /// How many thematic-group members were anonymised.
     thematic_group_members: i32,

@@ -143,7 +143,7 @@ async fn erase_registrations(db: &Database, email: &Email) -> StoreResult<u64> {
     Ok(erased)
 }
 
-/// The contact points of events and organizations that name the person.
+/// The contact points of events, organizations and webhook endpoints that name the person.
 async fn erase_contacts(db: &Database, email: &Email) -> StoreResult<u64> {
     let mut erased = 0;
     for collection in [collections::EVENTS, collections::ORGANIZATIONS] {
@@ -161,5 +161,15 @@ async fn erase_contacts(db: &Database, email: &Email) -> StoreResult<u64> {
             .context("Failed to erase contact points")?;
         erased += r.modified_count;
     }
+    // A webhook endpoint keeps working without its contact; failures then reach staff.
+    let r = db
+        .collection::<Document>(collections::WEBHOOK_ENDPOINTS)
+        .update_many(
+            doc! { "contact_email": email.as_str() },
+            doc! { "$set": { "contact_email": Bson::Null } },
+        )
+        .await
+        .context("Failed to erase webhook contacts")?;
+    erased += r.modified_count;
     Ok(erased)
 }

@@ -32,6 +32,8 @@ pub struct PersonalData {
     pub organization_contacts: Vec<Organization>,
     /// Thematic-group memberships: the group's id and the member as stored.
     pub group_memberships: Vec<(ObjectId, Member)>,
+    /// Webhook endpoints whose contact is this person (their ids).
+    pub webhook_contacts: Vec<ObjectId>,
     /// Erasures asked for this address before (found by its hash).
     pub erasures: Vec<Erasure>,
 }
@@ -47,11 +49,19 @@ pub async fn export(db: &Database, email: &Email) -> StoreResult<PersonalData> {
         .await
         .context("Failed to read the person's registrations")?;
     let event_ids: Vec<ObjectId> = found.iter().map(|r| r.event_id).collect();
-    let (titled, event_contacts, organization_contacts, group_memberships, erasures) = futures::try_join!(
+    let (
+        titled,
+        event_contacts,
+        organization_contacts,
+        group_memberships,
+        webhook_contacts,
+        erasures,
+    ) = futures::try_join!(
         crate::event::store::find_many(db, doc! { "_id": { "$in": &event_ids } }),
         crate::event::store::find_many(db, doc! { "contact.email": address }),
         organizations_naming(db, address),
         groups::person_memberships(db, email),
+        webhooks_naming(db, address),
         async {
             erasures(db)
                 .find(doc! { "email_sha256": hash(address) })
@@ -77,8 +87,26 @@ pub async fn export(db: &Database, email: &Email) -> StoreResult<PersonalData> {
         event_contacts,
         organization_contacts,
         group_memberships,
+        webhook_contacts,
         erasures,
     })
+}
+
+async fn webhooks_naming(db: &Database, address: &str) -> StoreResult<Vec<ObjectId>> {
+    let found: Vec<bson::Document> = db
+        .collection::<bson::Document>(collections::WEBHOOK_ENDPOINTS)
+        .find(doc! { "contact_email": address })
+        .projection(doc! { "_id": 1 })
+        .sort(doc! { "_id": 1 })
+        .await
+        .context("Failed to find webhook contacts")?
+        .try_collect()
+        .await
+        .context("Failed to read webhook contacts")?;
+    Ok(found
+        .iter()
+        .filter_map(|d| d.get_object_id("_id").ok())
+        .collect())
 }
 
 async fn organizations_naming(db: &Database, address: &str) -> StoreResult<Vec<Organization>> {
