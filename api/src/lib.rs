@@ -3,6 +3,7 @@
 //! `startup` builds the application once, the same way for `main` and for tests; `graphql`
 //! holds the schema; `http` the routes and layers around it.
 
+pub mod counts;
 pub mod error;
 pub mod graphql;
 pub mod http;

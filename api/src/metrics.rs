@@ -1,5 +1,5 @@
-//! Prometheus metrics an operator watches: HTTP traffic by route and status, and GraphQL
-//! requests and their latency by operation name.
+//! Prometheus metrics an operator watches: HTTP traffic by route and status, GraphQL
+//! requests and their latency by operation name, and the MongoDB commands the api sends.
 //!
 //! The registry belongs to the application rather than to a global, so every api built in one
 //! process (tests build several) keeps its own figures.
@@ -8,6 +8,8 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use mongodb::event::EventHandler;
+use mongodb::event::command::CommandEvent;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -36,6 +38,11 @@ struct OperationName {
     operation: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CommandName {
+    command: String,
+}
+
 fn latency_histogram() -> Histogram {
     // 0.5 ms .. ~16 s
     Histogram::new(exponential_buckets(0.0005, 2.0, 16))
@@ -47,6 +54,7 @@ pub struct Metrics {
     http_duration: Family<HttpLabels, Histogram, fn() -> Histogram>,
     graphql_requests: Family<OperationLabels, Counter>,
     graphql_duration: Family<OperationName, Histogram, fn() -> Histogram>,
+    mongodb_commands: Family<CommandName, Counter>,
     seen_operations: Mutex<HashSet<String>>,
 }
 
@@ -85,12 +93,19 @@ impl Metrics {
             "GraphQL operation latency by operation name",
             graphql_duration.clone(),
         );
+        let mongodb_commands = Family::<CommandName, Counter>::default();
+        registry.register(
+            "mongodb_commands",
+            "MongoDB commands sent, by command name (find, aggregate, insert, ...)",
+            mongodb_commands.clone(),
+        );
         Self {
             registry,
             http_requests,
             http_duration,
             graphql_requests,
             graphql_duration,
+            mongodb_commands,
             seen_operations: Mutex::new(HashSet::new()),
         }
     }
@@ -140,6 +155,21 @@ impl Metrics {
         } else {
             "other".to_owned()
         }
+    }
+
+    /// A command monitor for the api's MongoDB client that counts what it sends. Command names
+    /// come from the driver, a small fixed set, so they are labels as they are.
+    pub fn command_monitor(&self) -> EventHandler<CommandEvent> {
+        let commands = self.mongodb_commands.clone();
+        EventHandler::callback(move |e: CommandEvent| {
+            if let CommandEvent::Started(s) = e {
+                commands
+                    .get_or_create(&CommandName {
+                        command: s.command_name,
+                    })
+                    .inc();
+            }
+        })
     }
 
     /// The Prometheus text exposition of every metric.

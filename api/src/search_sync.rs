@@ -13,11 +13,15 @@ use std::time::Duration;
 use anyhow::Context;
 use bson::doc;
 use futures::{StreamExt, TryStreamExt};
+use innohub_schema::db::collections;
 use innohub_schema::event::{self as events, Event};
 use innohub_schema::innovation::Innovation;
 use innohub_schema::innovation::store as innovations;
 use innohub_schema::material::{self, Material};
 use innohub_schema::project::{self, Project};
+use innohub_schema::sync::WRITER_FIELD;
+
+use crate::counts::CountCache;
 use innohub_search::{DocKind, SearchDoc, SearchIndex};
 use mongodb::change_stream::event::{ChangeStreamEvent, OperationType, ResumeToken};
 use mongodb::options::FullDocumentType;
@@ -98,16 +102,17 @@ pub fn event_doc(e: &Event) -> SearchDoc {
 
 /// Fields of an event that registrations change; an update touching only these leaves the
 /// indexed text as it was, so registering does not cost an index write.
-const EVENT_SEAT_FIELDS: &[&str] = &["confirmed", "confirmed_count", "sync"];
+const EVENT_SEAT_FIELDS: &[&str] = &["confirmed", "confirmed_count", "sync", WRITER_FIELD];
 
-/// The change feed's position (`sync`), which every write moves right after it wrote: an
-/// update touching only it changes no indexed text.
-const FEED_FIELDS: &[&str] = &["sync"];
+/// The change feed's position (`sync`, and the writer mark), which every write moves right
+/// after it wrote: an update touching only it changes no indexed text.
+const FEED_FIELDS: &[&str] = &["sync", WRITER_FIELD];
 
 /// Indexes everything and starts following changes until `stop` is cancelled.
 pub async fn start(
     db: &Database,
     index: &SearchIndex,
+    counts: &CountCache,
     stop: CancellationToken,
 ) -> anyhow::Result<()> {
     let inn = innovations::collection(db);
@@ -122,6 +127,7 @@ pub async fn start(
     tokio::spawn(follow(
         inn,
         index.clone(),
+        counts.clone(),
         inn_stream,
         innovation_doc,
         FEED_FIELDS,
@@ -131,6 +137,7 @@ pub async fn start(
     tokio::spawn(follow(
         proj,
         index.clone(),
+        counts.clone(),
         proj_stream,
         project_doc,
         &[],
@@ -140,6 +147,7 @@ pub async fn start(
     tokio::spawn(follow(
         mat,
         index.clone(),
+        counts.clone(),
         mat_stream,
         material_doc,
         FEED_FIELDS,
@@ -149,6 +157,7 @@ pub async fn start(
     tokio::spawn(follow(
         ev,
         index.clone(),
+        counts.clone(),
         ev_stream,
         event_doc,
         EVENT_SEAT_FIELDS,
@@ -216,9 +225,11 @@ pub async fn load_all(db: &Database, index: &SearchIndex) -> anyhow::Result<usiz
     Ok(n)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn follow<T>(
     coll: Collection<T>,
     index: SearchIndex,
+    counts: CountCache,
     mut stream: mongodb::change_stream::ChangeStream<ChangeStreamEvent<T>>,
     to_doc: fn(&T) -> SearchDoc,
     untexted: &'static [&'static str],
@@ -234,9 +245,15 @@ async fn follow<T>(
         };
         match next {
             Some(Ok(event)) if only_touches(&event, untexted) => {}
-            Some(Ok(event)) => apply(&index, event, to_doc).await,
+            Some(Ok(event)) => {
+                counts.changed(coll.name());
+                apply(&index, event, to_doc).await;
+            }
             Some(Err(e)) => {
                 tracing::warn!(error = %e, collection = coll.name(), "change stream failed; resuming");
+                // Changes may land unseen until the stream is back: no count made before is
+                // trusted after.
+                counts.changed(coll.name());
                 let token = stream.resume_token();
                 stream = loop {
                     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -244,7 +261,10 @@ async fn follow<T>(
                         return;
                     }
                     match watch(&coll, token.clone()).await {
-                        Ok(s) => break s,
+                        Ok(s) => {
+                            counts.changed(coll.name());
+                            break s;
+                        }
                         Err(e) => {
                             // The token may have expired: start over from a fresh stream and
                             // a full reload, so nothing written meanwhile is missed.
@@ -259,6 +279,7 @@ async fn follow<T>(
                                         "index rebuild failed"
                                     );
                                 }
+                                counts.changed(coll.name());
                                 break s;
                             }
                         }
@@ -323,6 +344,15 @@ where
 /// sees it without waiting for the change stream (which will index it again, harmlessly); other
 /// processes follow the stream.
 pub async fn index_now(ctx: &async_graphql::Context<'_>, doc: SearchDoc) {
+    // The writer's own next count includes what it wrote, too.
+    if let Ok(counts) = ctx.data::<CountCache>() {
+        counts.changed(match doc.kind {
+            DocKind::Innovation => collections::INNOVATIONS,
+            DocKind::Project => collections::PROJECTS,
+            DocKind::Material => collections::MATERIALS,
+            DocKind::Event => collections::EVENTS,
+        });
+    }
     let Ok(index) = ctx.data::<SearchIndex>() else {
         return;
     };

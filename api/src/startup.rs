@@ -12,6 +12,7 @@ use innohub_schema::jobs::queue::JobQueue;
 use mongodb::Database;
 use tokio::net::TcpListener;
 
+use crate::counts::CountCache;
 use crate::graphql;
 use crate::metrics::Metrics;
 use crate::search_sync;
@@ -28,14 +29,27 @@ pub struct Application {
 
 impl Application {
     /// Connects to MongoDB, makes sure the indexes exist, and binds the listener.
+    /// The client counts the commands it sends (`innohub_mongodb_commands_total`).
     pub async fn build(settings: ApiSettings) -> anyhow::Result<Self> {
-        let db = db::connect(&settings.core, "innohub-api").await?;
-        Self::build_with_database(settings, db).await
+        let metrics = Arc::new(Metrics::new());
+        let mut options = db::client_options(&settings.core.mongo_uri, "innohub-api").await?;
+        options.command_event_handler = Some(metrics.command_monitor());
+        let db = db::connect_with(options, &settings.core.database).await?;
+        Self::assemble(settings, db, metrics).await
     }
 
     /// Like [`Application::build`] with a database handle the caller connected (tests attach
-    /// a command monitor to the client this way).
+    /// a command monitor of their own to the client this way); its commands are not counted
+    /// in `/metrics`.
     pub async fn build_with_database(settings: ApiSettings, db: Database) -> anyhow::Result<Self> {
+        Self::assemble(settings, db, Arc::new(Metrics::new())).await
+    }
+
+    async fn assemble(
+        settings: ApiSettings,
+        db: Database,
+        metrics: Arc<Metrics>,
+    ) -> anyhow::Result<Self> {
         db::ensure_indexes(&db).await?;
         // Documents written before the change feeds existed (or loaded in bulk) get a place.
         innohub_schema::sync::backfill_all(&db)
@@ -47,11 +61,13 @@ impl Application {
         let queue = JobQueue::new(&settings.core).context("Failed to set up the job queue")?;
         let search = SearchIndex::new().context("Failed to create the search index")?;
         let stop = CancellationToken::new();
-        search_sync::start(&db, &search, stop.clone()).await?;
+        let counts = CountCache::new();
+        search_sync::start(&db, &search, &counts, stop.clone()).await?;
         let mut schema = graphql::builder()
             .data(db.clone())
             .data(queue.clone())
             .data(search.clone())
+            .data(counts)
             .data(graphql::Links(settings.public_url.clone()))
             .data(graphql::FeedRetention(settings.core.feed_retention))
             .data(graphql::WebhookRules {
@@ -70,7 +86,7 @@ impl Application {
             db,
             queue,
             schema,
-            metrics: Arc::new(Metrics::new()),
+            metrics,
         };
         Ok(Self {
             listener,

@@ -18,7 +18,6 @@ use std::time::Duration;
 use anyhow::Context;
 use hdrhistogram::Histogram;
 use mongodb::Database;
-use mongodb::options::ClientOptions;
 use serde::Serialize;
 use tokio::time::Instant;
 
@@ -59,18 +58,74 @@ impl MongoArgs {
     /// Connects the way the api does (`innohub_schema::db::connect`): same URI, same pool
     /// defaults, same timeouts, so the baseline's driver has no advantage over the api's.
     pub async fn connect(&self, app_name: &str) -> anyhow::Result<Database> {
-        let mut options = ClientOptions::parse(&self.mongo_uri)
-            .await
-            .context("Failed to parse INNOHUB_MONGO_URI")?;
-        options.app_name = Some(app_name.to_owned());
-        options
-            .server_selection_timeout
-            .get_or_insert(Duration::from_secs(10));
-        options
-            .connect_timeout
-            .get_or_insert(Duration::from_secs(5));
+        let options = innohub_schema::db::client_options(&self.mongo_uri, app_name).await?;
         innohub_schema::db::connect_with(options, &self.database).await
     }
+
+    /// [`MongoArgs::connect`] with the commands the client sends counted (a command monitor
+    /// costs the baseline what it costs the api, which counts its own the same way).
+    pub async fn connect_counted(&self, app_name: &str) -> anyhow::Result<(Database, Commands)> {
+        let mut options = innohub_schema::db::client_options(&self.mongo_uri, app_name).await?;
+        let sent = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&sent);
+        options.command_event_handler = Some(mongodb::event::EventHandler::callback(
+            move |e: mongodb::event::command::CommandEvent| {
+                if let mongodb::event::command::CommandEvent::Started(_) = e {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                }
+            },
+        ));
+        let db = innohub_schema::db::connect_with(options, &self.database).await?;
+        Ok((db, Commands::Driver(sent)))
+    }
+}
+
+/// Where a scenario's MongoDB commands are counted, so a report can say how many one
+/// operation costs.
+#[derive(Clone)]
+pub enum Commands {
+    /// Not counted.
+    None,
+    /// This process's own client ([`MongoArgs::connect_counted`]).
+    Driver(Arc<AtomicU64>),
+    /// An api process: the sum of `innohub_mongodb_commands_total` on its `/metrics` (which
+    /// also counts its background reads, such as the search index's change streams: a few a
+    /// second).
+    Api { metrics_url: String },
+}
+
+impl Commands {
+    /// For an api at `base` (`http://127.0.0.1:PORT`).
+    pub fn api(base: &str) -> Self {
+        Self::Api {
+            metrics_url: format!("{}/metrics", base.trim_end_matches('/')),
+        }
+    }
+
+    /// How many commands so far; `None` when not counted.
+    pub async fn total(&self) -> anyhow::Result<Option<u64>> {
+        match self {
+            Self::None => Ok(None),
+            Self::Driver(n) => Ok(Some(n.load(Ordering::Relaxed))),
+            Self::Api { metrics_url } => {
+                let text = reqwest::get(metrics_url)
+                    .await
+                    .and_then(reqwest::Response::error_for_status)
+                    .with_context(|| format!("Failed to read {metrics_url}"))?
+                    .text()
+                    .await?;
+                Ok(Some(api_commands(&text)))
+            }
+        }
+    }
+}
+
+/// The sum of every `innohub_mongodb_commands_total` series in a Prometheus text exposition.
+fn api_commands(text: &str) -> u64 {
+    text.lines()
+        .filter(|l| l.starts_with("innohub_mongodb_commands_total"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
 }
 
 /// One load-generating worker: it owns its connection or handles and repeats one operation.
@@ -98,6 +153,9 @@ pub struct Report {
     pub p90_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
+    /// MongoDB commands sent per operation (successful or not) while measuring.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mongo_commands_per_op: Option<f64>,
 }
 
 impl Report {
@@ -130,14 +188,30 @@ pub async fn run<W: Worker>(
     args: &LoadArgs,
     workers: Vec<W>,
 ) -> anyhow::Result<Report> {
+    run_counted(scenario, args, workers, &Commands::None).await
+}
+
+/// [`run`], counting the MongoDB commands `commands` sees during the measured phase.
+pub async fn run_counted<W: Worker>(
+    scenario: &str,
+    args: &LoadArgs,
+    workers: Vec<W>,
+    commands: &Commands,
+) -> anyhow::Result<Report> {
     anyhow::ensure!(!workers.is_empty(), "no workers");
     let mut workers = workers;
     if args.warmup > 0 {
         let warm = phase(workers, args, Duration::from_secs(args.warmup)).await?;
         workers = warm.workers;
     }
+    let before = commands.total().await?;
     let measured = phase(workers, args, Duration::from_secs(args.duration)).await?;
+    let after = commands.total().await?;
     let h = &measured.histogram;
+    let operations = (h.len() + measured.errors).max(1) as f64;
+    let per_op = before
+        .zip(after)
+        .map(|(b, a)| round(a.saturating_sub(b) as f64 / operations, 2));
     let ms = |us: u64| us as f64 / 1000.0;
     let secs = measured.elapsed.as_secs_f64().max(f64::EPSILON);
     Ok(Report {
@@ -153,6 +227,7 @@ pub async fn run<W: Worker>(
         p90_ms: ms(h.value_at_quantile(0.90)),
         p99_ms: ms(h.value_at_quantile(0.99)),
         max_ms: ms(h.max()),
+        mongo_commands_per_op: per_op,
     })
 }
 
@@ -284,6 +359,15 @@ mod tests {
         assert_eq!(report.errors, 0);
         assert!(report.p50_ms >= 2.0, "{report:?}");
         assert!(report.duration_s < 5.0, "{report:?}");
+    }
+
+    #[test]
+    fn the_api_command_count_sums_every_series() {
+        let text = "# HELP innohub_mongodb_commands MongoDB commands sent\n\
+                    innohub_mongodb_commands_total{command=\"find\"} 120\n\
+                    innohub_mongodb_commands_total{command=\"aggregate\"} 7\n\
+                    innohub_http_requests_total{method=\"POST\"} 99\n";
+        assert_eq!(api_commands(text), 127);
     }
 
     #[test]

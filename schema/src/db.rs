@@ -47,7 +47,14 @@ pub mod collections {
 /// Connects to MongoDB and checks the server answers, so a wrong URI fails at start with a
 /// clear message instead of on the first request.
 pub async fn connect(settings: &CoreSettings, app_name: &str) -> anyhow::Result<Database> {
-    let mut options = ClientOptions::parse(&settings.mongo_uri)
+    let options = client_options(&settings.mongo_uri, app_name).await?;
+    connect_with(options, &settings.database).await
+}
+
+/// The client options [`connect`] uses: the URI's, with the hub's name for the client and
+/// bounded timeouts where the URI sets none.
+pub async fn client_options(mongo_uri: &str, app_name: &str) -> anyhow::Result<ClientOptions> {
+    let mut options = ClientOptions::parse(mongo_uri)
         .await
         .context("Failed to parse INNOHUB_MONGO_URI")?;
     options.app_name = Some(app_name.to_owned());
@@ -57,7 +64,7 @@ pub async fn connect(settings: &CoreSettings, app_name: &str) -> anyhow::Result<
     options
         .connect_timeout
         .get_or_insert(Duration::from_secs(5));
-    connect_with(options, &settings.database).await
+    Ok(options)
 }
 
 /// Like [`connect`], for callers that adjust the client options first (tests attach a command

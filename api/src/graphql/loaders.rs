@@ -38,6 +38,7 @@ impl From<innohub_schema::store_error::StoreError> for LoadError {
 pub struct Loaders {
     pub organizations: DataLoader<OrganizationLoader, HashMapCache>,
     pub projects: DataLoader<ProjectLoader, HashMapCache>,
+    pub project_counts: DataLoader<ProjectStatusCounts, HashMapCache>,
     pub materials: DataLoader<MaterialsByInnovation, HashMapCache>,
     pub registration_counts: DataLoader<RegistrationCounts, HashMapCache>,
     pub events_presenting: DataLoader<EventsPresenting, HashMapCache>,
@@ -59,6 +60,11 @@ impl Loaders {
             ),
             projects: DataLoader::with_cache(
                 ProjectLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            project_counts: DataLoader::with_cache(
+                ProjectStatusCounts(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -125,42 +131,36 @@ impl Loader<ObjectId> for OrganizationLoader {
     }
 }
 
-/// Loads projects together with the status counts of their innovations (for target
-/// progress), in two concurrent queries per batch. Counting here rather than in a loader of its
-/// own keeps the number of round trips fixed: a separate loader would be asked only after the
-/// projects arrived, at moments that depend on how fast each innovation resolves, and could
-/// split into several batches.
+/// Loads projects by id.
 pub struct ProjectLoader(Database);
 
-/// A project and how many of its innovations are at each stage.
-pub struct LoadedProject {
-    pub project: Arc<Project>,
-    pub counts: Arc<StatusCounts>,
-}
-
 impl Loader<ObjectId> for ProjectLoader {
-    type Value = Arc<LoadedProject>;
+    type Value = Arc<Project>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
-        let (found, counts) = tokio::join!(
-            project::find_many(&self.0, keys),
-            project::status_counts(&self.0, keys)
-        );
-        let mut counts = counts.map_err(LoadError::from)?;
-        Ok(found
-            .map_err(LoadError::from)?
-            .into_iter()
-            .map(|p| {
-                let c = counts.remove(&p.id).unwrap_or_default();
-                (
-                    p.id,
-                    Arc::new(LoadedProject {
-                        project: Arc::new(p),
-                        counts: Arc::new(c),
-                    }),
-                )
-            })
+        let found = project::find_many(&self.0, keys)
+            .await
+            .map_err(LoadError::from)?;
+        Ok(found.into_iter().map(|p| (p.id, Arc::new(p))).collect())
+    }
+}
+
+/// How many of each project's innovations are at each stage (for target progress), asked for
+/// only by a query that reads targets. A project without innovations counts nothing.
+pub struct ProjectStatusCounts(Database);
+
+impl Loader<ObjectId> for ProjectStatusCounts {
+    type Value = Arc<StatusCounts>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
+        let mut found = project::status_counts(&self.0, keys)
+            .await
+            .map_err(LoadError::from)?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, Arc::new(found.remove(k).unwrap_or_default())))
             .collect())
     }
 }

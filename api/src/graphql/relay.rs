@@ -1,14 +1,15 @@
 //! Relay connections over keyset pages: `edges { cursor node }`, `pageInfo`, and a
 //! `totalCount` that is counted only when a client asks for it.
 
-use async_graphql::Object;
 use async_graphql::connection::EmptyFields;
 use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Object};
 use bson::Document;
 use innohub_schema::page::{Cursor, Direction, Page, Sort, Window};
 use mongodb::Collection;
 use serde::de::DeserializeOwned;
 
+use crate::counts::CountCache;
 use crate::error::{ApiError, OrInternal};
 
 pub struct TotalCount {
@@ -28,13 +29,15 @@ impl TotalCount {
 
 #[Object]
 impl TotalCount {
-    /// How many items match, across all pages.
-    async fn total_count(&self) -> async_graphql::Result<i64> {
-        let n = self
-            .collection
-            .count_documents(self.filter.clone())
-            .await
-            .or_internal()?;
+    /// How many items match, across all pages. Your own changes are counted at once; others'
+    /// as soon as this server learns of them, usually within milliseconds and at most 30
+    /// seconds later.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let n = match ctx.data_opt::<CountCache>() {
+            Some(counts) => counts.count(&self.collection, self.filter.clone()).await,
+            None => self.collection.count_documents(self.filter.clone()).await,
+        }
+        .or_internal()?;
         Ok(n as i64)
     }
 }

@@ -229,8 +229,8 @@ impl SearchQueryRoot {
             }
         }
         for (id, p) in projects.or_internal()? {
-            if auth::sees(ctx, &p.project) {
-                nodes.insert(id.to_hex(), SearchResult::Project(ProjectGql::loaded(&p)));
+            if auth::sees(ctx, &*p) {
+                nodes.insert(id.to_hex(), SearchResult::Project(ProjectGql(p)));
             }
         }
         for m in materials.or_internal()? {

@@ -8,14 +8,16 @@
 //!
 //! 1. the page: `{ published: true, status: { $in: [READY_TO_IMPLEMENT] } }` sorted
 //!    `{ updated_at: -1, _id: -1 }`, limit 21 (one more tells whether a next page exists);
-//! 2. concurrently, the page's projects by `_id $in`, their innovations' status counts (one
-//!    aggregation) and the page's materials by `innovation_ids $in`;
-//! 3. the organizations those rows name (innovators', implementers', partners'), by `_id $in`;
+//! 2. concurrently, the page's projects by `_id $in` and the page's materials by
+//!    `innovation_ids $in`;
+//! 3. the organizations those rows name (innovators', implementers'), by `_id $in`;
 //! 4. `count_documents` of the page's filter.
 //!
 //! Documents are decoded into the same domain types the api decodes them into, through a
 //! client configured as the api's. What the api adds on top — HTTP, GraphQL parsing,
 //! validation and execution, JSON — is then the difference between the two figures.
+//!
+//! `--scenario page` issues the first of those reads alone: the floor of any page.
 //!
 //! `--scenario search` builds the api's search index in this process from the same catalogue
 //! (the documents are flattened as in api/src/search_sync.rs) and times `SearchIndex::search`
@@ -24,7 +26,7 @@
 //! Both run in the closed-loop harness of the HTTP load driver (`innohub_bench::run`) and print
 //! one JSON line.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hint::black_box;
 
 use anyhow::Context;
@@ -32,7 +34,7 @@ use bson::oid::ObjectId;
 use bson::{Document, doc};
 use clap::{Parser, ValueEnum};
 use futures::TryStreamExt;
-use innohub_bench::{LoadArgs, MongoArgs, Worker, run};
+use innohub_bench::{LoadArgs, MongoArgs, Worker, run, run_counted};
 use innohub_schema::db::collections;
 use innohub_schema::innovation::{Innovation, Status};
 use innohub_schema::material::Material;
@@ -61,6 +63,8 @@ struct Cli {
 #[derive(Clone, Copy, ValueEnum)]
 enum Scenario {
     List,
+    /// The page query alone (`find` with the filter, sort and limit 21).
+    Page,
     Search,
 }
 
@@ -73,7 +77,6 @@ struct ListWorker {
     projects: Collection<Project>,
     organizations: Collection<Organization>,
     materials: Collection<Material>,
-    innovations_raw: Collection<Document>,
 }
 
 impl ListWorker {
@@ -83,43 +86,13 @@ impl ListWorker {
             projects: db.collection(collections::PROJECTS),
             organizations: db.collection(collections::ORGANIZATIONS),
             materials: db.collection(collections::MATERIALS),
-            innovations_raw: db.collection(collections::INNOVATIONS),
         }
-    }
-
-    /// Status counts per project, as `innohub_schema::project::status_counts` groups them.
-    async fn status_counts(
-        &self,
-        ids: &[ObjectId],
-    ) -> anyhow::Result<HashMap<(ObjectId, String), i64>> {
-        let rows: Vec<Document> = self
-            .innovations_raw
-            .aggregate([
-                doc! { "$match": { "project_id": { "$in": ids } } },
-                doc! { "$group": { "_id": { "p": "$project_id", "s": "$status" }, "n": { "$sum": 1 } } },
-            ])
-            .await?
-            .try_collect()
-            .await?;
-        let mut out = HashMap::with_capacity(rows.len());
-        for row in rows {
-            let key = row.get_document("_id")?;
-            let n = row
-                .get_i32("n")
-                .map(i64::from)
-                .or_else(|_| row.get_i64("n"))?;
-            out.insert((key.get_object_id("p")?, key.get_str("s")?.to_owned()), n);
-        }
-        Ok(out)
     }
 }
 
 impl Worker for ListWorker {
     async fn call(&mut self) -> anyhow::Result<()> {
-        let filter = doc! {
-            "published": true,
-            "status": { "$in": [Status::ReadyToImplement.as_str()] },
-        };
+        let filter = ready_filter();
         // 1. The page.
         let mut page: Vec<Innovation> = self
             .innovations
@@ -135,8 +108,8 @@ impl Worker for ListWorker {
             "no READY_TO_IMPLEMENT innovations; run the generator"
         );
 
-        // 2. Its projects and their status counts (the ProjectLoader) and its materials (the
-        //    MaterialsByInnovation loader), concurrently.
+        // 2. Its projects (the ProjectLoader) and its materials (the MaterialsByInnovation
+        //    loader), concurrently. ReadyPage reads no target, so no status counts.
         let project_ids: Vec<ObjectId> = unique(page.iter().filter_map(|i| i.project_id));
         let find_projects = async {
             let found: Vec<Project> = self
@@ -158,21 +131,14 @@ impl Worker for ListWorker {
                 .await?;
             anyhow::Ok(found)
         };
-        let (projects, counts, materials) = tokio::try_join!(
-            find_projects,
-            self.status_counts(&project_ids),
-            find_materials
-        )?;
+        let (projects, materials) = tokio::try_join!(find_projects, find_materials)?;
 
-        // 3. Every organization the page shows, in one query (the OrganizationLoader).
+        // 3. Every organization the page shows (implementers and innovators; ReadyPage reads
+        //    no partner), in one query (the OrganizationLoader).
         let org_ids = unique(
             projects
                 .iter()
-                .flat_map(|p| {
-                    p.implementer_id
-                        .into_iter()
-                        .chain(p.partner_ids.iter().copied())
-                })
+                .filter_map(|p| p.implementer_id)
                 .chain(page.iter().filter_map(|i| i.innovator.organization_id)),
         );
         let orgs: Vec<Organization> = self
@@ -185,8 +151,39 @@ impl Worker for ListWorker {
         // 4. totalCount.
         let total = self.innovations.count_documents(filter).await?;
 
-        black_box((page, projects, counts, materials, orgs, total));
+        black_box((page, projects, materials, orgs, total));
         Ok(())
+    }
+}
+
+/// The page query alone: the one read no answer can do without.
+#[derive(Clone)]
+struct PageWorker(Collection<Innovation>);
+
+impl Worker for PageWorker {
+    async fn call(&mut self) -> anyhow::Result<()> {
+        let page: Vec<Innovation> = self
+            .0
+            .find(ready_filter())
+            .sort(doc! { "updated_at": -1, "_id": -1 })
+            .limit(PAGE + 1)
+            .await?
+            .try_collect()
+            .await?;
+        anyhow::ensure!(
+            !page.is_empty(),
+            "no READY_TO_IMPLEMENT innovations; run the generator"
+        );
+        black_box(page);
+        Ok(())
+    }
+}
+
+/// What an anonymous caller's `filter: { status: [READY_TO_IMPLEMENT] }` becomes.
+fn ready_filter() -> Document {
+    doc! {
+        "published": true,
+        "status": { "$in": [Status::ReadyToImplement.as_str()] },
     }
 }
 
@@ -263,12 +260,28 @@ async fn search_docs(db: &Database) -> anyhow::Result<Vec<SearchDoc>> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let db = cli.mongo.connect("innohub-bench-baseline").await?;
+    let (db, commands) = cli.mongo.connect_counted("innohub-bench-baseline").await?;
     let n = cli.load.connections;
     let report = match cli.scenario {
         Scenario::List => {
             let worker = ListWorker::new(&db);
-            run("baseline: list (driver)", &cli.load, vec![worker; n]).await?
+            run_counted(
+                "baseline: list (driver)",
+                &cli.load,
+                vec![worker; n],
+                &commands,
+            )
+            .await?
+        }
+        Scenario::Page => {
+            let worker = PageWorker(db.collection(collections::INNOVATIONS));
+            run_counted(
+                "baseline: page query alone (driver)",
+                &cli.load,
+                vec![worker; n],
+                &commands,
+            )
+            .await?
         }
         Scenario::Search => {
             let docs = search_docs(&db).await?;

@@ -10,7 +10,9 @@
 //! histogram and read out the same way. With `wrk` the two figures would come from two
 //! different histogram implementations and reporting paths. The driver stays lean — bare hyper
 //! connections, no pool, no TLS, one task per connection — so it takes little of the CPU the
-//! api needs; an answer counts only if it is 200 without GraphQL `errors`.
+//! api needs; an answer counts only if it is 200 without GraphQL `errors`. The MongoDB
+//! commands per request come from the api's `/metrics` (`innohub_mongodb_commands_total`),
+//! read before and after the measured period.
 //!
 //! Before loading, one request checks the query works; exit code 3 means the api answered
 //! with GraphQL errors (e.g. a field it does not have yet), so the scenario is skipped.
@@ -26,7 +28,7 @@ use hyper::client::conn::http1::{self, SendRequest};
 use hyper::header::{CONTENT_TYPE, HOST};
 use hyper::{Request, StatusCode, Uri};
 use hyper_util::rt::TokioIo;
-use innohub_bench::{LoadArgs, Worker, run};
+use innohub_bench::{Commands, LoadArgs, Worker, run_counted};
 use tokio::net::TcpStream;
 
 /// The catalogue page of the benchmark: anonymous, so published content only.
@@ -229,7 +231,11 @@ async fn main_() -> anyhow::Result<ExitCode> {
         Scenario::List => "api: list (GraphQL over HTTP)",
         Scenario::Search => "api: search (GraphQL over HTTP)",
     };
-    run(scenario, &cli.load, workers).await?.print()?;
+    // The api's own count of what it sent MongoDB, read from /metrics beside /graphql.
+    let commands = Commands::api(cli.url.trim_end_matches("/graphql"));
+    run_counted(scenario, &cli.load, workers, &commands)
+        .await?
+        .print()?;
     Ok(ExitCode::SUCCESS)
 }
 

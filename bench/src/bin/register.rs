@@ -46,7 +46,7 @@ use hyper::client::conn::http1::{self, SendRequest};
 use hyper::header::{CONTENT_TYPE, HOST};
 use hyper::{Request, StatusCode, Uri};
 use hyper_util::rt::TokioIo;
-use innohub_bench::{LoadArgs, MongoArgs, Report, Worker, run};
+use innohub_bench::{Commands, LoadArgs, MongoArgs, Report, Worker, run_counted};
 use innohub_schema::db::collections;
 use innohub_schema::event::input::{EventFields, VenueFields};
 use innohub_schema::event::model::Admission;
@@ -600,7 +600,14 @@ async fn api(
             sent: 0,
         });
     }
-    let report = run("api: registerForEvent (GraphQL over HTTP)", load, workers).await?;
+    let commands = Commands::api(url.trim_end_matches("/graphql"));
+    let report = run_counted(
+        "api: registerForEvent (GraphQL over HTTP)",
+        load,
+        workers,
+        &commands,
+    )
+    .await?;
     // Requests cut off by the timeout may still be finishing in the api.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let made = events.made();
@@ -635,7 +642,7 @@ async fn api(
 async fn baseline(
     cli: &Cli,
     load: &LoadArgs,
-    db: Database,
+    (db, commands): (Database, Commands),
     run_id: Arc<str>,
 ) -> anyhow::Result<Option<String>> {
     let scratch = db.collection::<Registration>(SCRATCH);
@@ -653,7 +660,13 @@ async fn baseline(
             sent: 0,
         })
         .collect();
-    let report = run("baseline: insert_one registration (driver)", load, workers).await;
+    let report = run_counted(
+        "baseline: insert_one registration (driver)",
+        load,
+        workers,
+        &commands,
+    )
+    .await;
     let stored = scratch.estimated_document_count().await.unwrap_or(0);
     scratch
         .drop()
@@ -677,10 +690,15 @@ async fn main_() -> anyhow::Result<Option<String>> {
         SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs()
     )
     .into();
-    let db = cli.mongo.connect("innohub-bench-register").await?;
     match cli.scenario {
-        Scenario::Api => api(&cli, &load, db, run_id).await,
-        Scenario::Baseline => baseline(&cli, &load, db, run_id).await,
+        Scenario::Api => {
+            let db = cli.mongo.connect("innohub-bench-register").await?;
+            api(&cli, &load, db, run_id).await
+        }
+        Scenario::Baseline => {
+            let counted = cli.mongo.connect_counted("innohub-bench-register").await?;
+            baseline(&cli, &load, counted, run_id).await
+        }
     }
 }
 

@@ -161,17 +161,22 @@ async fn search_innovations(
     ))
 }
 
-/// Loads the relations the query asks for, for the whole page at once, before the nodes are
-/// resolved. The DataLoaders would batch them anyway, but only within a short time window, so a
-/// slow moment could split a batch, and two overlapping batches of one loader can fetch the
-/// same key twice. Asking for every key up front, in order, fixes what a page costs: the page,
-/// then its projects (with their innovation counts, two concurrent queries) and materials, then
-/// every organization the page shows (innovators', implementers', partners') in one query.
+/// Loads the relations the query asks for, and only those, for the whole page at once, before
+/// the nodes are resolved. The DataLoaders would batch them anyway, but only within a short
+/// time window, so a slow moment could split a batch, and two overlapping batches of one loader
+/// can fetch the same key twice. Asking for every key up front, in order, fixes what a page
+/// costs: the page, then (concurrently) its projects, their innovations' status counts when
+/// targets are read, and materials, then every organization the page shows (innovators',
+/// implementers', partners', each only when selected) in one query.
 async fn prefetch(ctx: &Context<'_>, page: &[Innovation]) -> async_graphql::Result<()> {
     let loaders = ctx.data::<Loaders>()?;
     let node = ctx.look_ahead().field("edges").field("node");
     let project = node.field("project");
-    let mut orgs: Vec<ObjectId> = Vec::new();
+    let project_ids: Vec<ObjectId> = if project.exists() {
+        page.iter().filter_map(|i| i.project_id).collect()
+    } else {
+        Vec::new()
+    };
     let materials = async {
         if node.field("materials").exists() {
             loaders
@@ -182,29 +187,42 @@ async fn prefetch(ctx: &Context<'_>, page: &[Innovation]) -> async_graphql::Resu
         }
         Ok::<_, ApiError>(())
     };
-    let projects = async {
-        if project.exists() {
-            let ids: Vec<ObjectId> = page.iter().filter_map(|i| i.project_id).collect();
-            return loaders
-                .projects
-                .load_many(ids)
+    let counts = async {
+        if project.field("targets").exists() && !project_ids.is_empty() {
+            loaders
+                .project_counts
+                .load_many(project_ids.iter().copied())
                 .await
-                .or_internal()
-                .map(Some);
+                .or_internal()?;
         }
-        Ok(None)
+        Ok::<_, ApiError>(())
     };
-    let (materials, projects) = tokio::join!(materials, projects);
+    let projects = async {
+        if project_ids.is_empty() {
+            return Ok(None);
+        }
+        loaders
+            .projects
+            .load_many(project_ids.iter().copied())
+            .await
+            .or_internal()
+            .map(Some)
+    };
+    let (materials, counts, projects) = tokio::join!(materials, counts, projects);
     materials?;
-    if let Some(loaded) = projects?
-        && (project.field("implementer").exists() || project.field("partners").exists())
-    {
-        orgs.extend(loaded.values().flat_map(|l| {
-            l.project
-                .implementer_id
-                .into_iter()
-                .chain(l.project.partner_ids.iter().copied())
-        }));
+    counts?;
+    let mut orgs: Vec<ObjectId> = Vec::new();
+    if let Some(loaded) = projects? {
+        let implementer = project.field("implementer").exists();
+        let partners = project.field("partners").exists();
+        for p in loaded.values() {
+            if implementer {
+                orgs.extend(p.implementer_id);
+            }
+            if partners {
+                orgs.extend(p.partner_ids.iter().copied());
+            }
+        }
     }
     if node.field("innovator").field("organization").exists() {
         orgs.extend(page.iter().filter_map(|i| i.innovator.organization_id));

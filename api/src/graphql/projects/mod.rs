@@ -30,7 +30,5 @@ pub async fn visible_project(
         .load_one(id)
         .await
         .or_internal()?;
-    Ok(project
-        .filter(|l| auth::sees(ctx, &l.project))
-        .map(|l| ProjectGql::loaded(&l)))
+    Ok(project.filter(|p| auth::sees(ctx, &**p)).map(ProjectGql))
 }

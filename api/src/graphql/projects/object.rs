@@ -11,7 +11,7 @@ use crate::error::OrInternal;
 use crate::graphql::common::RegionGql;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::innovations::{InnovationFilterInput, InnovationGql, list_innovations};
-use crate::graphql::loaders::{LoadedProject, Loaders};
+use crate::graphql::loaders::Loaders;
 use crate::graphql::organizations::{OrganizationGql, load_organization, load_organizations};
 use crate::graphql::relay::{self, Conn};
 use crate::graphql::scalars::Date;
@@ -76,30 +76,24 @@ pub struct DateRange {
     end: Date,
 }
 
-/// A project, with its innovations' status counts when they came with it from the loader.
+/// A project.
 #[derive(Clone)]
-pub struct ProjectGql(pub Arc<Project>, Option<Arc<StatusCounts>>);
+pub struct ProjectGql(pub Arc<Project>);
 
 impl ProjectGql {
     pub fn new(project: Project) -> Self {
-        Self(Arc::new(project), None)
+        Self(Arc::new(project))
     }
 
-    pub fn loaded(loaded: &LoadedProject) -> Self {
-        Self(loaded.project.clone(), Some(loaded.counts.clone()))
-    }
-
+    /// Its innovations' status counts, for target progress (batched across a page).
     async fn counts(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<StatusCounts>> {
-        if let Some(c) = &self.1 {
-            return Ok(c.clone());
-        }
-        let loaded = ctx
+        Ok(ctx
             .data::<Loaders>()?
-            .projects
+            .project_counts
             .load_one(self.0.id)
             .await
-            .or_internal()?;
-        Ok(loaded.map(|l| l.counts.clone()).unwrap_or_default())
+            .or_internal()?
+            .unwrap_or_default())
     }
 }
 
