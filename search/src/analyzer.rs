@@ -1,6 +1,7 @@
 //! The Polish text analyzer shared by indexing, querying and highlighting.
 //!
-//! Words are split on anything non-alphanumeric, lower-cased, folded to ASCII
+//! Words are split on anything non-alphanumeric (hyphenated words also yield their
+//! joined form, see [`crate::compound`]), lower-cased, folded to ASCII
 //! (`usługi opiekuńcze` and `uslugi opiekuncze` become the same tokens), stripped of
 //! Polish function words and stemmed (see [`crate::stem`]). Using one chain everywhere is
 //! what makes a query word match exactly the document words it should, and lets the
@@ -11,10 +12,11 @@ use std::ops::Range;
 use std::sync::{Arc, RwLock};
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
 };
 
+use crate::compound::CompoundTokenizer;
 use crate::stem::stem;
 
 /// Name under which the analyzer is registered with the tantivy index.
@@ -40,7 +42,7 @@ const STEM_CACHE_MAX: usize = 200_000;
 
 /// Builds the analyzer. All clones share one stem cache.
 pub(crate) fn polish_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(CompoundTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -51,12 +53,31 @@ pub(crate) fn polish_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// The analyzed terms of `text` with the byte range of the source word each came from.
-pub(crate) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, Range<usize>)> {
+/// One analyzed term and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Analyzed {
+    /// The indexed form (folded, stemmed).
+    pub(crate) term: String,
+    /// Byte range of the source word in the text.
+    pub(crate) range: Range<usize>,
+    /// Word position; function words removed leave gaps.
+    pub(crate) position: usize,
+    /// Number of words it stands for: more than 1 for the joined form of a
+    /// hyphenated word, which shares its position with the first part.
+    pub(crate) span: usize,
+}
+
+/// The analyzed terms of `text`, in order.
+pub(crate) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Analyzed> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while let Some(token) = stream.next() {
-        out.push((token.text.clone(), token.offset_from..token.offset_to));
+        out.push(Analyzed {
+            term: token.text.clone(),
+            range: token.offset_from..token.offset_to,
+            position: token.position,
+            span: token.position_length,
+        });
     }
     out
 }
@@ -156,7 +177,7 @@ mod tests {
     fn terms(text: &str) -> Vec<String> {
         analyze(&mut polish_analyzer(), text)
             .into_iter()
-            .map(|(t, _)| t)
+            .map(|t| t.term)
             .collect()
     }
 
@@ -172,7 +193,21 @@ mod tests {
         let text = "Usługi dla seniorów";
         let analyzed = analyze(&mut polish_analyzer(), text);
         assert_eq!(analyzed.len(), 2);
-        assert_eq!(&text[analyzed[1].1.clone()], "seniorów");
+        assert_eq!(&text[analyzed[1].range.clone()], "seniorów");
+        assert_eq!(analyzed[1].position, 2, "the removed `dla` leaves a gap");
+    }
+
+    #[test]
+    fn hyphenated_words_yield_joined_form_and_parts() {
+        let text = "E-usługi i eusługi";
+        let analyzed = analyze(&mut polish_analyzer(), text);
+        let joined = &analyzed[0];
+        assert_eq!(joined.span, 2);
+        assert_eq!(&text[joined.range.clone()], "E-usługi");
+        assert_eq!(joined.term, analyzed.last().expect("eusługi").term);
+        assert_eq!(analyzed[1].term, "e");
+        assert_eq!(analyzed[2].term, terms("usługi")[0]);
+        assert_eq!(analyzed[2].position, 1);
     }
 
     #[test]

@@ -4,20 +4,22 @@
 //! nothing is persisted: the index lives in RAM and every write commits and reloads the
 //! reader before returning, which makes it visible to the very next search.
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
     Value,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analyzer::{POLISH, analyze, polish_analyzer};
 use crate::highlight::{Word, highlight_all, snippet};
+use crate::pairs::{PAIRS, PairTokenizer};
+use crate::plan::{MatchedTerms, TextFields, TextQuery, text_query};
+use crate::thesaurus::Thesaurus;
 use crate::{DocKind, Scope, SearchDoc, SearchError, SearchHit, SearchPage, SearchQuery};
 
 /// Indexing memory for the single writer thread; tantivy's floor is 15 MB. The whole
@@ -30,16 +32,6 @@ const TITLE_BOOST: f32 = 3.0;
 const TAGS_BOOST: f32 = 2.0;
 const BODY_BOOST: f32 = 1.0;
 
-/// Query stems of at least this many characters also match indexed stems that extend
-/// them by at most [`PREFIX_MAX_EXTRA_CHARS`] (`dziec` → `dziecm` from `dziećmi`), at
-/// [`PREFIX_WEIGHT`] of an exact match. Longer extensions are other words more often
-/// than not (`mieszk` → `mieszkanc`: flat → resident).
-const PREFIX_MIN_CHARS: usize = 5;
-const PREFIX_MAX_EXTRA_CHARS: usize = 2;
-const PREFIX_WEIGHT: f32 = 0.3;
-/// Caps the expansion of one prefix, so a short stem cannot turn into a huge query.
-const PREFIX_MAX_TERMS: usize = 32;
-
 /// Paging limits: tantivy's top-k collector allocates for offset + limit, so neither
 /// may come straight from a client.
 const MAX_LIMIT: usize = 1_000;
@@ -47,9 +39,6 @@ const MAX_OFFSET: usize = 100_000;
 
 /// Length, in characters, of the body passage returned as a hit's snippet.
 const SNIPPET_CHARS: usize = 200;
-
-/// Indexed stem → position of the query word it matches.
-type MatchedStems = HashMap<String, usize>;
 
 /// A Polish full-text index of catalogue entries.
 ///
@@ -65,6 +54,7 @@ struct Inner {
     reader: IndexReader,
     fields: Fields,
     analyzer: TextAnalyzer,
+    thesaurus: Thesaurus,
 }
 
 #[derive(Clone, Copy)]
@@ -76,16 +66,20 @@ struct Fields {
     title: Field,
     body: Field,
     tags: Field,
+    pairs: Field,
 }
 
 impl Fields {
-    /// The searchable text fields and their weights.
-    fn text(&self) -> [(Field, f32); 3] {
-        [
-            (self.title, TITLE_BOOST),
-            (self.tags, TAGS_BOOST),
-            (self.body, BODY_BOOST),
-        ]
+    /// The searchable text fields and their weights, and the word-pair field.
+    fn text(&self) -> TextFields {
+        TextFields {
+            weighted: [
+                (self.title, TITLE_BOOST),
+                (self.tags, TAGS_BOOST),
+                (self.body, BODY_BOOST),
+            ],
+            pairs: self.pairs,
+        }
     }
 }
 
@@ -93,13 +87,13 @@ impl SearchIndex {
     /// An empty index.
     pub fn new() -> Result<Self, SearchError> {
         let mut schema = Schema::builder();
-        // Term frequencies matter for BM25; positions would only serve phrase queries,
-        // which plain-words search never builds.
+        // Term frequencies for BM25; positions for multi-word thesaurus expansions and
+        // compounds, which must match as phrases.
         let text = |stored: bool| {
             let options = TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(POLISH)
-                    .set_index_option(IndexRecordOption::WithFreqs),
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             );
             if stored {
                 options.set_stored()
@@ -116,10 +110,24 @@ impl SearchIndex {
             title: schema.add_text_field("title", text(true)),
             body: schema.add_text_field("body", text(true)),
             tags: schema.add_text_field("tags", text(false)),
+            // Only whether a document has a pair matters: no frequencies, no lengths.
+            pairs: schema.add_text_field(
+                "pairs",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(PAIRS)
+                        .set_index_option(IndexRecordOption::Basic)
+                        .set_fieldnorms(false),
+                ),
+            ),
         };
         let index = Index::create_in_ram(schema.build());
-        let analyzer = polish_analyzer();
+        let mut analyzer = polish_analyzer();
         index.tokenizers().register(POLISH, analyzer.clone());
+        index
+            .tokenizers()
+            .register(PAIRS, PairTokenizer::new(analyzer.clone()));
+        let thesaurus = Thesaurus::shipped(&mut analyzer);
         let writer = index.writer_with_num_threads(1, WRITER_HEAP_BYTES)?;
         let reader = index
             .reader_builder()
@@ -131,6 +139,7 @@ impl SearchIndex {
                 reader,
                 fields,
                 analyzer,
+                thesaurus,
             }),
         })
     }
@@ -179,18 +188,19 @@ impl SearchIndex {
     /// only punctuation or function words) returns an empty page.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchPage, SearchError> {
         let mut analyzer = self.inner.analyzer.clone();
-        let mut words: Vec<String> = Vec::new();
-        for (term, _) in analyze(&mut analyzer, &q.text) {
-            if !words.contains(&term) {
-                words.push(term);
-            }
-        }
-        if words.is_empty() {
-            return Ok(SearchPage::default());
-        }
+        let words = analyze(&mut analyzer, &q.text);
         let searcher = self.inner.reader.searcher();
-        let (text_query, matched) = self.text_query(&searcher, &words)?;
-        let mut clauses = vec![(Occur::Must, text_query)];
+        let Some(TextQuery { query, matched }) = text_query(
+            &searcher,
+            &self.inner.fields.text(),
+            &self.inner.thesaurus,
+            &words,
+            &q.text,
+        )?
+        else {
+            return Ok(SearchPage::default());
+        };
+        let mut clauses = vec![(Occur::Must, query)];
         clauses.extend(self.filters(q));
         let query = BooleanQuery::new(clauses);
 
@@ -212,45 +222,6 @@ impl SearchIndex {
             hits.extend(self.hit(&doc, score, &mut analyzer, &matched));
         }
         Ok(SearchPage { total, hits })
-    }
-
-    /// One scoring clause per query word, each matching the word's stem (and close
-    /// extensions of it) in any text field. Also returns every indexed stem the query
-    /// can match, mapped to its word's position, for the highlighter.
-    fn text_query(
-        &self,
-        searcher: &Searcher,
-        words: &[String],
-    ) -> Result<(Box<dyn Query>, MatchedStems), SearchError> {
-        let fields = self.inner.fields;
-        let mut matched = MatchedStems::new();
-        let mut word_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (i, word) in words.iter().enumerate() {
-            let mut variants: BTreeMap<String, f32> = BTreeMap::new();
-            variants.insert(word.clone(), 1.0);
-            if word.chars().count() >= PREFIX_MIN_CHARS {
-                for (field, _) in fields.text() {
-                    for longer in terms_with_prefix(searcher, field, word)? {
-                        variants.entry(longer).or_insert(PREFIX_WEIGHT);
-                    }
-                }
-            }
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (variant, weight) in &variants {
-                matched.entry(variant.clone()).or_insert(i);
-                for (field, boost) in fields.text() {
-                    let term = TermQuery::new(
-                        Term::from_field_text(field, variant),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    let boosted = BoostQuery::new(Box::new(term), boost * weight);
-                    clauses.push((Occur::Should, Box::new(boosted)));
-                }
-            }
-            // Should: any word may match, and every matching word adds to the score.
-            word_clauses.push((Occur::Should, Box::new(BooleanQuery::new(clauses))));
-        }
-        Ok((Box::new(BooleanQuery::new(word_clauses)), matched))
     }
 
     /// Visibility and kind restrictions, as clauses that do not affect scores.
@@ -297,7 +268,7 @@ impl SearchIndex {
         doc: &TantivyDocument,
         score: f32,
         analyzer: &mut TextAnalyzer,
-        matched: &MatchedStems,
+        matched: &MatchedTerms,
     ) -> Option<SearchHit> {
         let fields = self.inner.fields;
         let text_of = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
@@ -365,54 +336,21 @@ fn to_tantivy(fields: &Fields, doc: SearchDoc) -> TantivyDocument {
     }
     out.add_text(fields.title, &doc.title);
     out.add_text(fields.body, &doc.body);
+    out.add_text(fields.pairs, &doc.title);
+    out.add_text(fields.pairs, &doc.body);
     for tag in &doc.tags {
         out.add_text(fields.tags, tag);
     }
     out
 }
 
-/// Indexed terms of `field` that extend `prefix` by 1 to [`PREFIX_MAX_EXTRA_CHARS`]
-/// characters, at most [`PREFIX_MAX_TERMS`] of them.
-fn terms_with_prefix(
-    searcher: &Searcher,
-    field: Field,
-    prefix: &str,
-) -> Result<Vec<String>, SearchError> {
-    let prefix_chars = prefix.chars().count();
-    let mut out: Vec<String> = Vec::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted
-            .terms()
-            .range()
-            .gt(prefix.as_bytes())
-            .into_stream()
-            .map_err(tantivy::TantivyError::from)?;
-        while stream.advance() && out.len() < PREFIX_MAX_TERMS {
-            let Ok(term) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            if !term.starts_with(prefix) {
-                break;
-            }
-            if term.chars().count() > prefix_chars + PREFIX_MAX_EXTRA_CHARS {
-                continue;
-            }
-            if !out.iter().any(|t| t == term) {
-                out.push(term.to_owned());
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// The words of `text` as the analyzer sees them, tagged with the query word they match.
-fn marked_words(analyzer: &mut TextAnalyzer, text: &str, matched: &MatchedStems) -> Vec<Word> {
+fn marked_words(analyzer: &mut TextAnalyzer, text: &str, matched: &MatchedTerms) -> Vec<Word> {
     analyze(analyzer, text)
         .into_iter()
-        .map(|(term, range)| Word {
-            term: matched.get(&term).copied(),
-            range,
+        .map(|word| Word {
+            term: matched.get(&word.term).copied(),
+            range: word.range,
         })
         .collect()
 }

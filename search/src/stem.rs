@@ -23,16 +23,22 @@
 //!   `-an/-en` (`mieszkań`/`mieszkanie`).
 //!
 //! Everything runs identically at index and query time, so a repair can only merge word
-//! forms, never make a form unfindable. Known misses: vowel alternations (`powiat`/
-//! `powiecie`, `sąsiad`/`sąsiedzi`, `urząd`/`urzędach`) and merges of homographs after
-//! folding (`szkoła`/`szkolenie`, `zawody`/`zawodowy`).
+//! forms, never make a form unfindable. Whole inflection classes it gets wrong (`-nia`
+//! nouns, gerunds, `-owy` and `-ski` adjectives, `t → c` plurals) are repaired before it
+//! runs, in [`crate::inflection`]. Known misses: vowel alternations (`powiat`/`powiecie`,
+//! `urząd`/`urzędach`).
 
 use std::borrow::Cow;
 
 use tantivy_stemmers::algorithms::polish_yarovoy_unaccented;
 
+use crate::inflection::class_stem;
+
 /// Stems one lower-cased, folded token. Never returns an empty string.
 pub(crate) fn stem(word: &str) -> String {
+    if let Some(class) = class_stem(word, stem) {
+        return class;
+    }
     if let Some(family) = family_stem(word) {
         return family.into_owned();
     }
