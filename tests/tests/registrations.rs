@@ -65,6 +65,35 @@ async fn fifty_simultaneous_registrations_for_ten_places() {
         summary["event"]["registrationSummary"],
         json!({ "confirmed": 10, "waitlisted": 40, "remainingPlaces": 0 })
     );
+    // Each registrant is told once, what their own answer said, with their own cancellation
+    // link: another request's notices never speak for a registration still being made.
+    let outbox = db.collection::<bson::Document>("outbox");
+    for r in &results {
+        let (_, rid) = decode(r["registration"]["id"].as_str().expect("an id"));
+        let kind = r["registration"]["status"]
+            .as_str()
+            .expect("a status")
+            .to_lowercase();
+        let told: Vec<bson::Document> = futures::TryStreamExt::try_collect(
+            outbox
+                .find(bson::doc! { "about.registration_id": rid })
+                .await
+                .expect("read the outbox"),
+        )
+        .await
+        .expect("read the outbox");
+        let keys: Vec<&str> = told.iter().filter_map(|m| m.get_str("key").ok()).collect();
+        assert_eq!(
+            keys,
+            [format!("registration:{}:{kind}", rid.to_hex())],
+            "{r}"
+        );
+        let token = told[0]
+            .get_document("data")
+            .and_then(|d| d.get_str("cancel_token"))
+            .ok();
+        assert_eq!(token, r["cancellationToken"].as_str(), "{r}");
+    }
 }
 
 #[tokio::test]

@@ -38,16 +38,37 @@ fn owed(
     }
 }
 
+/// A registration told nothing yet and made less than this long ago is its own request's to
+/// notify: only that request knows its cancellation secret, which the first message carries.
+const OWN_NOTICE_WINDOW: Duration = Duration::minutes(1);
+
 /// Writes and pushes the notices owed by `event_id`'s registrations. `token` is the
-/// cancellation secret of a registration made just now, which only its request knows; later
-/// notices find it in that registration's first message.
+/// cancellation secret of a registration made just now, which only its request knows: that
+/// request notifies its own registration only (a newcomer's place changes nobody else's), and
+/// other flushes leave a registration told nothing yet alone for [`OWN_NOTICE_WINDOW`] (the
+/// sweep takes it after, if its request died). Later notices find the secret in that
+/// registration's first message.
 pub async fn flush(
     db: &Database,
     queue: &JobQueue,
     event_id: ObjectId,
     token: Option<(ObjectId, &str)>,
 ) -> StoreResult<usize> {
-    let due = owing(db, doc! { "event_id": event_id, "notice_due": true }, 1_000).await?;
+    let filter = match token {
+        Some((id, _)) => doc! { "_id": id, "event_id": event_id, "notice_due": true },
+        None => {
+            let fresh = bson::DateTime::from_chrono(Utc::now() - OWN_NOTICE_WINDOW);
+            doc! {
+                "event_id": event_id,
+                "notice_due": true,
+                "$or": [
+                    { "notified": { "$ne": null } },
+                    { "created_at": { "$lte": fresh } },
+                ],
+            }
+        }
+    };
+    let due = owing(db, filter, 1_000).await?;
     if due.is_empty() {
         return Ok(0);
     }
