@@ -94,7 +94,10 @@ impl Mirror {
                     assert_ne!(i["status"], "WITHDRAWN", "{c}");
                     let version = (id.clone(), i["updatedAt"].as_str().unwrap_or("").to_owned());
                     if !self.applied.insert(version) {
-                        self.repeats.push(id.clone());
+                        self.repeats.push(format!(
+                            "{id} at {} {} {} (page {})",
+                            c["cursor"], i["title"], i["updatedAt"], self.pages
+                        ));
                     }
                     self.held.insert(id, i.clone());
                 }

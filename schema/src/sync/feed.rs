@@ -11,7 +11,7 @@ use futures::TryStreamExt;
 use mongodb::Database;
 use serde::de::DeserializeOwned;
 
-use super::stamp::{Counter, counter, expire_stale};
+use super::stamp::{Counter, WRITER_FIELD, counter, expire_stale};
 use super::{Feed, STALE_AFTER, Tracked};
 use crate::access::{Guarded, Principal, may_be_told_gone, visible};
 use crate::store_error::{Context, StoreResult};
@@ -172,6 +172,7 @@ where
     // either released (and its write visible below) or pending (and holds the page back).
     let c = counter(db, feed).await?;
     expire_stale(db, feed, &c).await?;
+    let writing: Vec<ObjectId> = c.pending.iter().map(|p| p.token).collect();
     let ready = ready_of(&c, now);
     let issued = now.timestamp();
     let start = after.unwrap_or(FeedCursor {
@@ -201,6 +202,9 @@ where
         ] },
         // What the caller may see, or what moved recently enough to be a tombstone.
         { "$or": [ T::scope(who), { "sync.at": { "$gte": bson::DateTime::from_chrono(cutoff) } } ] },
+        // Not what a pending writer has written and not yet moved: at its old position it
+        // would be read once there and again at the writer's.
+        { WRITER_FIELD: { "$nin": &writing } },
     ] };
     let docs: Vec<T> = db
         .collection::<T>(feed.collection())

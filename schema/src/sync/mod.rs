@@ -15,7 +15,9 @@
 //! writer ([`Writer`], field `sync_write`) in the same update as the content, and its stamp
 //! moves only documents still carrying that mark. Of two writers of one document, the one
 //! whose content stays is the one whose position the document gets (never lowered, `$max`);
-//! the other's stamp records only what a tombstone needs.
+//! the other's stamp records only what a tombstone needs. A reader skips documents whose mark
+//! is a pending writer's: at their old position they already hold that writer's content, which
+//! is read once, at the writer's position.
 //!
 //! **Why a dead writer's change is still read.** A writer killed before it finishes leaves a
 //! pending entry: after [`STALE_AFTER`] a reader removes it (again by a conditional update)
