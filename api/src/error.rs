@@ -19,6 +19,8 @@ pub enum ApiError {
     BadUserInput(String),
     /// A change-feed cursor older than the tombstone retention: the client must resync.
     CursorExpired(String),
+    /// Too many public writes from one client address; try again after this many seconds.
+    RateLimited(u64),
     Internal,
 }
 
@@ -31,6 +33,9 @@ impl ApiError {
             Self::Forbidden => "Your API key does not allow this".to_owned(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::BadUserInput(message) | Self::CursorExpired(message) => message.clone(),
+            Self::RateLimited(after) => {
+                format!("Too many requests from your address; try again in {after} s")
+            }
             Self::Internal => "Internal server error".to_owned(),
         }
     }
@@ -42,6 +47,7 @@ impl ApiError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadUserInput(_) => "BAD_USER_INPUT",
             Self::CursorExpired(_) => "CURSOR_EXPIRED",
+            Self::RateLimited(_) => "RATE_LIMITED",
             Self::Internal => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -49,7 +55,16 @@ impl ApiError {
 
 impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
-        async_graphql::Error::new(self.message()).extend_with(|_, e| e.set("code", self.code()))
+        let error = async_graphql::Error::new(self.message())
+            .extend_with(|_, e| e.set("code", self.code()));
+        match self {
+            // What HTTP would say (429, Retry-After), for clients that map codes to statuses.
+            Self::RateLimited(after) => error.extend_with(|_, e| {
+                e.set("http", async_graphql::value!({ "status": 429 }));
+                e.set("retryAfter", *after);
+            }),
+            _ => error,
+        }
     }
 }
 

@@ -11,3 +11,4 @@ pub mod metrics;
 pub mod search_sync;
 pub mod startup;
 pub mod state;
+pub mod throttle;

@@ -40,7 +40,7 @@ enum Command {
 enum KeysCommand {
     /// Create a key and print its secret (shown only this once).
     Create {
-        #[arg(long, value_parser = ["admin", "staff", "partner"])]
+        #[arg(long, value_parser = ["admin", "staff", "partner", "expert"])]
         role: String,
         #[arg(long)]
         name: String,
@@ -109,6 +109,7 @@ async fn keys(settings: ApiSettings, command: KeysCommand) -> anyhow::Result<()>
             let role = match role.as_str() {
                 "admin" => Role::Admin,
                 "staff" => Role::Staff,
+                "expert" => Role::Expert,
                 _ => Role::Partner,
             };
             match access::create(&db, &name, role, region.as_deref()).await? {

@@ -70,6 +70,10 @@ impl Application {
             .data(counts)
             .data(graphql::Links(settings.public_url.clone()))
             .data(graphql::FeedRetention(settings.core.feed_retention))
+            .data(crate::throttle::PublicWrites::new(
+                settings.public_writes_per_hour,
+                settings.public_writes_burst,
+            ))
             .data(graphql::WebhookRules {
                 policy: settings.core.webhook_policy,
                 secret_grace: settings.webhook_secret_grace,
@@ -115,7 +119,11 @@ impl Application {
         let self_stop = self.stop.clone();
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let router = crate::http::router(self.state);
-        let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {
+        let server = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
             shutdown.await;
             let _ = stopping_tx.send(());
         });

@@ -90,6 +90,13 @@ pub struct ApiSettings {
     /// How long the change feeds keep tombstones; an older cursor answers `CURSOR_EXPIRED`.
     /// How long a webhook endpoint's replaced secret keeps signing after a rotation.
     pub webhook_secret_grace: Duration,
+    /// Public writes without a key (ideas, questions) one client address may make per hour,
+    /// and how many of them at once.
+    pub public_writes_per_hour: u32,
+    pub public_writes_burst: u32,
+    /// The header a trusted reverse proxy puts the client's address in; unset, the TCP peer's
+    /// address is the client's.
+    pub client_ip_header: Option<String>,
 }
 
 /// Settings of the worker process.
@@ -237,6 +244,12 @@ impl ApiSettings {
         let shutdown_timeout = seconds(src, "INNOHUB_SHUTDOWN_TIMEOUT_SECS", 20)?;
         let introspection = flag(src, "INNOHUB_INTROSPECTION", true)?;
         let webhook_secret_grace = seconds(src, "INNOHUB_WEBHOOK_SECRET_GRACE_SECS", 86_400)?;
+        let public_writes_per_hour =
+            number(src, "INNOHUB_PUBLIC_WRITES_PER_HOUR", 30, 1..=1_000_000)? as u32;
+        let public_writes_burst = number(src, "INNOHUB_PUBLIC_WRITES_BURST", 5, 1..=10_000)? as u32;
+        let client_ip_header = optional(src, "INNOHUB_CLIENT_IP_HEADER")
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty());
         Ok(Self {
             core,
             bind,
@@ -246,6 +259,9 @@ impl ApiSettings {
             shutdown_timeout,
             introspection,
             webhook_secret_grace,
+            public_writes_per_hour,
+            public_writes_burst,
+            client_ip_header,
         })
     }
 }

@@ -42,6 +42,14 @@ pub mod collections {
     pub const WEBHOOK_DELIVERIES: &str = "webhook_deliveries";
     /// What each endpoint was last told about each document (how a change is named).
     pub const WEBHOOK_SUBJECTS: &str = "webhook_subjects";
+    /// Calls for ideas, with their budget counters.
+    pub const CALLS: &str = "calls";
+    /// Ideas submitted to calls, with their experts' evaluations and the decision.
+    pub const SUBMISSIONS: &str = "submissions";
+    /// Questions asked at the consultation point, and their answers.
+    pub const QUESTIONS: &str = "questions";
+    /// Mentoring, training, consultations and coaching given to innovators.
+    pub const SUPPORT_SESSIONS: &str = "support_sessions";
 }
 
 /// Connects to MongoDB and checks the server answers, so a wrong URI fails at start with a
@@ -137,6 +145,56 @@ const INDEXES: &[IndexSpec] = &[
         collection: collections::ADOPTIONS,
         name: "innovation_declared_at",
         keys: || doc! { "innovation_id": 1, "declared_at": 1, "_id": 1 },
+        unique: false,
+    },
+    // A call's submissions in order; an innovation's submission; an expert's assignments;
+    // the links of mail (by token) and decisions a process left unfinished.
+    IndexSpec {
+        collection: collections::SUBMISSIONS,
+        name: "call_submitted_at",
+        keys: || doc! { "call_id": 1, "submitted_at": 1, "_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::SUBMISSIONS,
+        name: "innovation_unique",
+        keys: || doc! { "innovation_id": 1 },
+        unique: true,
+    },
+    IndexSpec {
+        collection: collections::SUBMISSIONS,
+        name: "experts",
+        keys: || doc! { "experts": 1, "submitted_at": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::SUBMISSIONS,
+        name: "status_token_hash",
+        keys: || doc! { "status_token_hash": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::SUBMISSIONS,
+        name: "pending_since",
+        keys: || doc! { "pending_since": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::QUESTIONS,
+        name: "call_asked_at",
+        keys: || doc! { "call_id": 1, "asked_at": -1, "_id": -1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::SUPPORT_SESSIONS,
+        name: "innovation_on",
+        keys: || doc! { "innovation_id": 1, "on": 1, "_id": 1 },
+        unique: false,
+    },
+    IndexSpec {
+        collection: collections::SUPPORT_SESSIONS,
+        name: "call_on",
+        keys: || doc! { "call_id": 1, "on": 1 },
         unique: false,
     },
     // The change feeds: pages in position order (`sync`).

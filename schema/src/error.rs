@@ -51,6 +51,10 @@ pub enum ErrorCode {
     NotFound,
     InvalidTransition,
     RegistrationClosed,
+    /// The call for ideas is not open (not yet, or no longer).
+    CallClosed,
+    /// A grant would take the call past its budget.
+    OverBudget,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,9 @@
 
 pub mod access;
 pub mod adoption;
+pub mod call;
 pub mod config;
+pub mod consultation;
 pub mod cooperation;
 pub mod db;
 pub mod dissemination;
@@ -32,6 +34,7 @@ pub mod seed;
 pub mod shutdown;
 pub mod statistics;
 pub mod store_error;
+pub mod support;
 pub mod sync;
 pub mod telemetry;
 pub mod values;

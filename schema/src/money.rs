@@ -49,6 +49,19 @@ impl Money {
     pub fn zero() -> Self {
         Self(Decimal::new(0, 2))
     }
+
+    /// The sum in grosze, for counters a conditional update compares and increments
+    /// (a budget and what was granted from it).
+    pub fn grosze(&self) -> i64 {
+        let mut v = self.0;
+        v.rescale(2);
+        i64::try_from(v.mantissa()).unwrap_or(i64::MAX)
+    }
+
+    /// The sum of `grosze` grosze.
+    pub fn from_grosze(grosze: i64) -> Self {
+        Self(Decimal::new(grosze.max(0), 2))
+    }
 }
 
 impl std::fmt::Display for Money {

@@ -306,6 +306,12 @@ fn refused_to_another_region(rule: &Rule, body: &Value) -> Result<(), String> {
     if rule.public.is_some() {
         return Ok(());
     }
+    if rule.expert.is_some() {
+        return match error_code(body) {
+            Some("FORBIDDEN" | "NOT_FOUND") => Ok(()),
+            code => Err(format!("only an assigned expert may; got {code:?}")),
+        };
+    }
     if rule.own.is_some() {
         return match error_code(body) {
             None => Ok(()),
@@ -333,6 +339,14 @@ fn refused_to_another_region(rule: &Rule, body: &Value) -> Result<(), String> {
 fn accepted(rule: &Rule, body: &Value) -> Result<(), String> {
     if rule.public.is_some() {
         return Ok(());
+    }
+    if rule.expert.is_some() {
+        return match error_code(body) {
+            Some("FORBIDDEN") => Ok(()),
+            code => Err(format!(
+                "only an assigned expert may, not the admin; got {code:?}"
+            )),
+        };
     }
     if let Some(code) = error_code(body) {
         return Err(format!("the admin was refused with {code}"));

@@ -1,7 +1,9 @@
-//! The worker's clock: every quarter of a second it asks MongoDB which scheduled mailings are
-//! due and sends them, a bounded number at once: four times as many mailings as messages may be
-//! with SMTP (the mailer bounds those), so one mailing's reads and writes in MongoDB overlap
-//! another's SMTP exchange.
+//! The worker's clock: every second it records the opening and closing of calls for ideas
+//! whose time has come (a read already answers a call's status by its times; this makes the
+//! stored status follow within a second), and every quarter of a second it asks MongoDB which
+//! scheduled mailings are due and sends them, a bounded number at once: four times as many
+//! mailings as messages may be with SMTP (the mailer bounds those), so one mailing's reads and
+//! writes in MongoDB overlap another's SMTP exchange.
 //!
 //! A reminder due later is not scheduled in Redis (see `innohub_schema::mailing::push`):
 //! MongoDB holds when it is due, so a reminder scheduled while Redis was down, or ten thousand
@@ -20,6 +22,8 @@ use crate::jobs::deliver_mail::MailContext;
 use crate::jobs::send_mailing::send_mailing;
 
 const TICK: Duration = Duration::from_millis(250);
+/// Calls are moved every this many ticks (once a second).
+const CALL_TICKS: u64 = 4;
 
 /// Runs until `stop` is cancelled; mailings already started finish first.
 pub async fn run(ctx: MailContext, concurrency: usize, stop: CancellationToken) {
@@ -30,10 +34,19 @@ pub async fn run(ctx: MailContext, concurrency: usize, stop: CancellationToken) 
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut tasks = tokio::task::JoinSet::new();
+    let mut ticks = 0u64;
     loop {
         tokio::select! {
             () = stop.cancelled() => break,
             _ = tick.tick() => {}
+        }
+        ticks += 1;
+        if ticks % CALL_TICKS == 1 {
+            match innohub_schema::call::tick(&ctx.db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(moved) => tracing::info!(calls = moved, "opened or closed calls on time"),
+                Err(e) => tracing::warn!(error = e.chain(), "could not move calls; will try again"),
+            }
         }
         while tasks.try_join_next().is_some() {}
         let limit = i64::try_from(concurrency * 2).unwrap_or(128);

@@ -82,9 +82,16 @@ impl Mailer {
             url.set_query(None);
             url.to_string()
         });
+        let status_url = mail.data.get_str("status_token").ok().map(|token| {
+            let mut url = self.public_url.clone();
+            url.set_path("/submissions/status");
+            url.query_pairs_mut().clear().append_pair("token", token);
+            url.to_string()
+        });
         Links {
             cancel_url,
             unsubscribe_url,
+            status_url,
         }
     }
 

@@ -2,6 +2,8 @@
 //! queued. This is how a job survives Redis losing it (a flush, a crash before the push, an
 //! api that could not reach Redis): MongoDB is the source of truth for what is still to do.
 //!
+//! It also finishes submissions to calls and decisions on them that a process left half-done.
+//!
 //! It also settles event places: if an api process died between storing a registration (or a
 //! cancellation) and handing out the places, the next sweep finishes the job. Erasures of
 //! personal data cut short the same way are finished too.
@@ -66,6 +68,14 @@ pub async fn sweep(db: &Database, queue: &JobQueue, after: Duration) -> anyhow::
     let notices = notices::flush_stale(db, queue, stale, 100).await?;
     if notices > 0 {
         tracing::info!(notices, "wrote registration notices a process left owed");
+    }
+    // Submissions and decisions left half-done.
+    let settled = innohub_schema::call::settle_pending(db, queue, stale, 100).await?;
+    if settled > 0 {
+        tracing::info!(
+            submissions = settled,
+            "finished submissions a process left pending"
+        );
     }
     let erasures =
         innohub_schema::personal_data::finish_pending(db, chrono::Duration::from_std(after)?, 100)

@@ -11,6 +11,7 @@ use async_graphql::connection::{Edge, EmptyFields};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use super::calls::CallGql;
 use super::cooperation::{AgreementGql, ThematicGroupGql};
 use super::events::{EventGql, RegistrationGql};
 use super::handbooks::HandbookGql;
@@ -67,6 +68,7 @@ pub fn describe<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M,
     let builder = pages_of!(builder, ThematicGroupGql, "thematic groups");
     let builder = pages_of!(builder, ReminderGql, "reminders");
     let builder = pages_of!(builder, HandbookGql, "handbooks");
+    let builder = pages_of!(builder, CallGql, "calls for ideas");
     let builder = pages_of!(
         builder,
         DeliveryGql,

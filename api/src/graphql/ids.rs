@@ -26,6 +26,10 @@ pub enum Kind {
     Adoption,
     WebhookEndpoint,
     WebhookDelivery,
+    Call,
+    Submission,
+    Question,
+    SupportSession,
 }
 
 impl Kind {
@@ -46,10 +50,14 @@ impl Kind {
             Kind::Adoption => "Adoption",
             Kind::WebhookEndpoint => "WebhookEndpoint",
             Kind::WebhookDelivery => "WebhookDelivery",
+            Kind::Call => "Call",
+            Kind::Submission => "Submission",
+            Kind::Question => "Question",
+            Kind::SupportSession => "SupportSession",
         }
     }
 
-    const ALL: [Kind; 15] = [
+    const ALL: [Kind; 19] = [
         Kind::Innovation,
         Kind::Project,
         Kind::Organization,
@@ -65,6 +73,10 @@ impl Kind {
         Kind::Adoption,
         Kind::WebhookEndpoint,
         Kind::WebhookDelivery,
+        Kind::Call,
+        Kind::Submission,
+        Kind::Question,
+        Kind::SupportSession,
     ];
 }
 

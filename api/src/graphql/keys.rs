@@ -22,6 +22,9 @@ pub enum RoleGql {
     /// A partner region: reads published content and its own voivodeship's, and edits its own
     /// voivodeship's.
     Partner,
+    /// An expert evaluating ideas of calls: reads published content and the submissions
+    /// staff assigned to them, scores those and answers questions; nothing else.
+    Expert,
 }
 
 /// An API key as the hub remembers it: never the secret.

@@ -6,7 +6,9 @@
 
 mod adoptions;
 pub mod auth;
+mod calls;
 mod common;
+mod consultation;
 mod cooperation;
 mod descriptions;
 mod dissemination;
@@ -30,6 +32,7 @@ mod reminders;
 mod scalars;
 mod search;
 mod statistics;
+mod support;
 mod webhooks;
 
 use async_graphql::extensions::apollo_persisted_queries::{
@@ -83,6 +86,9 @@ pub struct Query(
     handbooks::HandbookQuery,
     feeds::FeedQuery,
     webhooks::WebhookQuery,
+    calls::CallQuery,
+    consultation::ConsultationQuery,
+    support::SupportQuery,
 );
 
 /// What clients change. A mutation answers with a payload: the changed object, and
@@ -103,6 +109,9 @@ pub struct Mutation(
     handbooks::HandbookMutation,
     adoptions::AdoptionMutation,
     webhooks::WebhookMutation,
+    calls::CallMutation,
+    consultation::ConsultationMutation,
+    support::SupportMutation,
 );
 
 /// What clients follow live, over the WebSocket at `/graphql/ws`.

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 
+use super::calls::{CallGql, SubmissionGql};
 use super::cooperation::{AgreementGql, ThematicGroupGql, visible_agreement, visible_group};
 use super::events::{EventGql, RegistrationGql, staff_registration, visible_event};
 use super::ids::{self, Kind};
@@ -22,6 +23,8 @@ pub enum Node {
     Registration(RegistrationGql),
     ThematicGroup(ThematicGroupGql),
     CooperationAgreement(AgreementGql),
+    Call(CallGql),
+    Submission(SubmissionGql),
 }
 
 #[derive(Default)]
@@ -47,7 +50,13 @@ impl NodeQuery {
             | Kind::Delivery
             | Kind::Adoption
             | Kind::WebhookEndpoint
-            | Kind::WebhookDelivery => None,
+            | Kind::WebhookDelivery
+            | Kind::Question
+            | Kind::SupportSession => None,
+            Kind::Call => super::calls::visible_call(ctx, oid).await?.map(Node::Call),
+            Kind::Submission => super::calls::visible_submission(ctx, oid)
+                .await?
+                .map(Node::Submission),
             Kind::Event => visible_event(ctx, oid).await?.map(Node::Event),
             Kind::Registration => staff_registration(ctx, oid).await?.map(Node::Registration),
             Kind::ThematicGroup => visible_group(ctx, oid).await?.map(Node::ThematicGroup),

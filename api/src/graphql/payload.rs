@@ -30,6 +30,10 @@ pub enum UserErrorCode {
     InvalidTransition,
     /// Registration for this event is closed (deadline passed, cancelled, draft or past).
     RegistrationClosed,
+    /// The call for ideas does not accept submissions now (not yet open, or closed).
+    CallClosed,
+    /// The grant would take the call's grants past its budget.
+    OverBudget,
 }
 
 /// A problem with a mutation's input, to show next to the field at fault; nothing was changed.
@@ -57,6 +61,8 @@ impl From<DomainError> for UserError {
                 ErrorCode::NotFound => UserErrorCode::NotFound,
                 ErrorCode::InvalidTransition => UserErrorCode::InvalidTransition,
                 ErrorCode::RegistrationClosed => UserErrorCode::RegistrationClosed,
+                ErrorCode::CallClosed => UserErrorCode::CallClosed,
+                ErrorCode::OverBudget => UserErrorCode::OverBudget,
             },
         }
     }

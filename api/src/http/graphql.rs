@@ -7,13 +7,14 @@
 //! The body is read whole under the router's body limit (413 past it) before it is parsed, so a
 //! malformed request gets a 400 with a GraphQL error body instead of a half-read stream.
 
+use std::net::SocketAddr;
 use std::time::Instant;
 
 use async_graphql::ParseRequestError;
 use async_graphql::http::MultipartOptions;
 use async_graphql::{BatchRequest, BatchResponse};
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -24,8 +25,14 @@ use super::media::{Media, readable_body};
 use crate::graphql::MAX_BATCH;
 use crate::graphql::read_only::{MutationRefused, ReadOnly};
 use crate::state::AppState;
+use crate::throttle::ClientAddr;
 
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    peer: Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if !readable_body(&headers) {
         return error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -42,13 +49,14 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
                 requests.len()
             ),
         ),
-        Ok(batch) => execute(&state, &headers, batch).await,
+        Ok(batch) => execute(&state, peer, &headers, batch).await,
         Err(e) => request_error(&e),
     }
 }
 
 pub async fn get(
     State(state): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -61,6 +69,7 @@ pub async fn get(
                 request.operation_name = request.operation_name.or_else(|| operation_name(&q));
                 execute(
                     &state,
+                    peer,
                     &headers,
                     BatchRequest::Single(request.data(ReadOnly)),
                 )
@@ -79,17 +88,45 @@ fn operation_name(query_string: &str) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> Response {
+/// The TCP peer, when the server was started with connection info (it always is; a router
+/// served some other way answers without it).
+pub struct Peer(pub Option<SocketAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Peer(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0),
+        ))
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    peer: Peer,
+    headers: &HeaderMap,
+    batch: BatchRequest,
+) -> Response {
     let started = Instant::now();
     let principal = match principal(state, headers).await {
         Ok(p) => p,
         Err(response) => return response,
     };
+    let client = ClientAddr::of(peer.0, headers, state.settings.client_ip_header.as_deref());
     let batch = match batch {
-        BatchRequest::Single(r) => BatchRequest::Single(r.data(principal)),
-        BatchRequest::Batch(rs) => {
-            BatchRequest::Batch(rs.into_iter().map(|r| r.data(principal.clone())).collect())
-        }
+        BatchRequest::Single(r) => BatchRequest::Single(r.data(principal).data(client)),
+        BatchRequest::Batch(rs) => BatchRequest::Batch(
+            rs.into_iter()
+                .map(|r| r.data(principal.clone()).data(client))
+                .collect(),
+        ),
     };
     let operation = match &batch {
         BatchRequest::Single(r) => r.operation_name.clone(),

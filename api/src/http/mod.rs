@@ -15,6 +15,7 @@ mod open_data;
 mod page;
 mod problem;
 mod statistics;
+mod submission;
 mod unsubscribe;
 mod websocket;
 
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
             "/registrations/cancel",
             get(cancel::page).post(cancel::cancel),
         )
+        .route("/submissions/status", get(submission::page))
         .route(
             "/unsubscribe/{token}",
             get(unsubscribe::page).post(unsubscribe::confirm),

@@ -577,6 +577,7 @@ mod tests {
         let links = innohub_schema::mail::Links {
             cancel_url: None,
             unsubscribe_url: Some("https://hub.example.pl/unsubscribe/t".into()),
+            status_url: None,
         };
         let r = templates::render(mail.template, &mail.data, &links).unwrap();
         assert_eq!(r.subject, SUBJECT);

@@ -15,7 +15,7 @@ mod visibility;
 pub use keys::{ApiKey, KEY_PREFIX, authenticate, create, hash, list, revoke};
 pub use principal::{Principal, Role};
 pub use rules::{
-    Action, Denied, Edited, Guarded, Seen, allow, editable, may_be_told_gone, may_edit, readable,
-    visible,
+    Action, Denied, Edited, Guarded, Seen, allow, editable, evaluates, may_be_told_gone, may_edit,
+    readable, visible,
 };
 pub use visibility::Visibility;

@@ -15,6 +15,9 @@ pub enum Role {
     Staff,
     /// A partner region: reads published content and its own region's, edits its own region's.
     Partner,
+    /// An expert evaluating the ideas of calls: reads published content and the submissions
+    /// assigned to it, scores those, and answers questions at the consultation point.
+    Expert,
 }
 
 /// Who is asking.

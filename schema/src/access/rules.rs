@@ -15,7 +15,7 @@ use crate::region::RegionCode;
 
 /// How an object is visible, as the object itself says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seen {
+pub enum Seen<'a> {
     /// By everyone, with a key or without (the directory of organizations).
     Everyone,
     /// By everyone once published; before that by staff and the partners of its region.
@@ -28,6 +28,10 @@ pub enum Seen {
     /// By staff, and by the partners of either region (an adoption: the adopting region and
     /// the one the innovation comes from).
     StaffOrRegions([Option<RegionCode>; 2]),
+    /// By staff, and by the expert keys it is assigned to (a submission to a call).
+    StaffOrAssigned(&'a [ObjectId]),
+    /// By staff and by every expert (a question not yet in a FAQ, which either may answer).
+    StaffOrExperts,
     /// By staff only (personal data).
     Staff,
     /// By admins only (API keys).
@@ -54,7 +58,7 @@ pub trait Guarded {
     /// Its MongoDB collection, for reference checks.
     const COLLECTION: &'static str;
 
-    fn seen(&self) -> Seen;
+    fn seen(&self) -> Seen<'_>;
     fn edited(&self) -> Edited;
 
     /// The query form of [`Guarded::seen`] for documents of this type: what `who` may find in
@@ -70,7 +74,7 @@ macro_rules! forward_guarded {
         impl<T: Guarded> Guarded for $wrapper {
             const NAME: &'static str = T::NAME;
             const COLLECTION: &'static str = T::COLLECTION;
-            fn seen(&self) -> Seen {
+            fn seen(&self) -> Seen<'_> {
                 (**self).seen()
             }
             fn edited(&self) -> Edited {
@@ -114,6 +118,8 @@ pub enum Action {
     SendMail,
     /// Register webhook endpoints, which then hear of what the key may see.
     RegisterWebhooks,
+    /// Answer questions asked at the consultation point.
+    AnswerQuestions,
 }
 
 /// Which catalogue content `who` may see, as a query filter can say it.
@@ -129,6 +135,10 @@ pub fn visibility(who: &Principal) -> Visibility {
             role: Role::Partner,
             region: None,
             ..
+        } => Visibility::Published,
+        // What is assigned to an expert is a submission, not catalogue content.
+        Principal::Key {
+            role: Role::Expert, ..
         } => Visibility::Published,
         Principal::Key { .. } => Visibility::Everything,
     }
@@ -151,15 +161,35 @@ pub fn sees(who: &Principal, seen: Seen) -> bool {
                 || matches!(who, Principal::Key { role: Role::Partner, region: Some(r), .. }
                     if regions.contains(&Some(*r)))
         }
+        Seen::StaffOrAssigned(experts) => {
+            is_staff(who)
+                || (who.role() == Some(Role::Expert)
+                    && who.key_id().is_some_and(|k| experts.contains(&k)))
+        }
+        Seen::StaffOrExperts => is_staff(who) || who.role() == Some(Role::Expert),
         Seen::Staff => is_staff(who),
         Seen::Admins => who.role() == Some(Role::Admin),
     }
+}
+
+/// Whether `who` may score a submission assigned to these expert keys: only one of those
+/// experts (staff assign and decide, but an evaluation is the expert's own).
+pub fn evaluates(who: &Principal, experts: &[ObjectId]) -> bool {
+    who.role() == Some(Role::Expert) && who.key_id().is_some_and(|k| experts.contains(&k))
 }
 
 /// Whether `who` may change what is [`Edited`] this way.
 pub fn edits(who: &Principal, edited: Edited) -> bool {
     match (who, edited) {
         (Principal::Anonymous, _) => false,
+        // An expert changes nothing of the catalogue; what it may do is asked by name
+        // ([`evaluates`], [`Action::AnswerQuestions`]).
+        (
+            Principal::Key {
+                role: Role::Expert, ..
+            },
+            _,
+        ) => false,
         (_, Edited::StaffOrKey(key)) => is_staff(who) || who.key_id() == Some(key),
         (
             Principal::Key {
@@ -235,6 +265,9 @@ pub fn dissemination(who: &Principal) -> Result<Reach, Denied> {
             role: Role::Partner,
             ..
         } => Ok(Reach::Totals),
+        Principal::Key {
+            role: Role::Expert, ..
+        } => Ok(Reach::Totals),
         Principal::Key { .. } => Ok(Reach::Everything),
     }
 }
@@ -289,7 +322,8 @@ pub fn allow(who: &Principal, action: Action) -> Result<(), Denied> {
         Action::Create(edited) => edits(who, edited),
         Action::ManageKeys => who.role() == Some(Role::Admin),
         Action::HandlePersonalData | Action::QueueJobs | Action::SendMail => is_staff(who),
-        Action::RegisterWebhooks => who.role().is_some(),
+        Action::RegisterWebhooks => who.role().is_some_and(|r| r != Role::Expert),
+        Action::AnswerQuestions => is_staff(who) || who.role() == Some(Role::Expert),
     };
     if allowed { Ok(()) } else { Err(refused(who)) }
 }
@@ -332,7 +366,7 @@ mod tests {
     impl Guarded for Draft {
         const NAME: &'static str = "Draft";
         const COLLECTION: &'static str = "drafts";
-        fn seen(&self) -> Seen {
+        fn seen(&self) -> Seen<'_> {
             Seen::WhenPublished {
                 published: self.1,
                 region: self.0,
@@ -410,6 +444,37 @@ mod tests {
                 Err(Denied::Unauthenticated)
             );
         }
+    }
+
+    #[test]
+    fn an_expert_sees_published_content_and_only_its_own_submissions() {
+        let expert = key(Role::Expert, None);
+        let other = key(Role::Expert, None);
+        let assigned = [expert.key_id().expect("a key")];
+        assert_eq!(expert.visibility(), Visibility::Published);
+        assert!(sees(&expert, Seen::StaffOrAssigned(&assigned)));
+        assert!(!sees(&other, Seen::StaffOrAssigned(&assigned)));
+        assert!(sees(
+            &key(Role::Staff, None),
+            Seen::StaffOrAssigned(&assigned)
+        ));
+        assert!(evaluates(&expert, &assigned));
+        assert!(!evaluates(&key(Role::Staff, None), &assigned));
+        assert!(!edits(&expert, Edited::InRegion(None)));
+        assert!(!edits(&expert, Edited::Staff));
+        assert_eq!(allow(&expert, Action::AnswerQuestions), Ok(()));
+        assert_eq!(allow(&expert, Action::SendMail), Err(Denied::Forbidden));
+        assert_eq!(
+            allow(&expert, Action::RegisterWebhooks),
+            Err(Denied::Forbidden)
+        );
+        assert!(!sees(
+            &expert,
+            Seen::WhenPublished {
+                published: false,
+                region: None
+            }
+        ));
     }
 
     #[test]

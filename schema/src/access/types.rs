@@ -6,6 +6,8 @@ use bson::{Document, doc};
 use super::rules::{Edited, Guarded, Seen, sees};
 use super::{ApiKey, Principal};
 use crate::adoption::Adoption;
+use crate::call::{Call, Submission};
+use crate::consultation::Question;
 use crate::cooperation::{CooperationAgreement, ThematicGroup};
 use crate::db::collections;
 use crate::event::{Event, Registration};
@@ -22,7 +24,7 @@ macro_rules! catalogue {
         impl Guarded for $ty {
             const NAME: &'static str = $name;
             const COLLECTION: &'static str = $collection;
-            fn seen(&self) -> Seen {
+            fn seen(&self) -> Seen<'_> {
                 Seen::WhenPublished {
                     published: self.published,
                     region: $region(self),
@@ -44,6 +46,51 @@ catalogue! {
         region |o: &ThematicGroup| Some(o.region);
     CooperationAgreement => "CooperationAgreement" in collections::AGREEMENTS,
         region |o: &CooperationAgreement| Some(o.region);
+    Call => "Call" in collections::CALLS, region |o: &Call| o.region;
+}
+
+/// A submitted idea is personal data and unpublished work: staff see it, and the experts
+/// assigned to evaluate it; its innovator follows it through the secret link they were mailed.
+impl Guarded for Submission {
+    const NAME: &'static str = "Submission";
+    const COLLECTION: &'static str = collections::SUBMISSIONS;
+    fn seen(&self) -> Seen<'_> {
+        Seen::StaffOrAssigned(&self.experts)
+    }
+    fn edited(&self) -> Edited {
+        Edited::Staff
+    }
+    fn scope(who: &Principal) -> Document {
+        match who.key_id() {
+            _ if sees(who, Seen::Staff) => doc! {},
+            Some(key) if who.role() == Some(crate::access::Role::Expert) => doc! { "experts": key },
+            _ => nothing(),
+        }
+    }
+}
+
+/// A question is public once staff put its answer in the FAQ; before that staff and experts,
+/// who answer it, see it. The asker's address is shown to staff only, by the api.
+impl Guarded for Question {
+    const NAME: &'static str = "Question";
+    const COLLECTION: &'static str = collections::QUESTIONS;
+    fn seen(&self) -> Seen<'_> {
+        if self.published && self.answer.is_some() {
+            Seen::Everyone
+        } else {
+            Seen::StaffOrExperts
+        }
+    }
+    fn edited(&self) -> Edited {
+        Edited::Staff
+    }
+    fn scope(who: &Principal) -> Document {
+        if sees(who, Seen::StaffOrExperts) {
+            doc! {}
+        } else {
+            doc! { "published": true, "answer": { "$ne": null } }
+        }
+    }
 }
 
 /// Organizations are a public directory: who works with whom is no secret, and their contact
@@ -51,7 +98,7 @@ catalogue! {
 impl Guarded for Organization {
     const NAME: &'static str = "Organization";
     const COLLECTION: &'static str = collections::ORGANIZATIONS;
-    fn seen(&self) -> Seen {
+    fn seen(&self) -> Seen<'_> {
         Seen::Everyone
     }
     fn edited(&self) -> Edited {
@@ -66,7 +113,7 @@ impl Guarded for Organization {
 impl Guarded for Mailing {
     const NAME: &'static str = "Reminder";
     const COLLECTION: &'static str = collections::MAILINGS;
-    fn seen(&self) -> Seen {
+    fn seen(&self) -> Seen<'_> {
         Seen::Staff
     }
     fn edited(&self) -> Edited {
@@ -82,7 +129,7 @@ impl Guarded for Mailing {
 impl Guarded for Registration {
     const NAME: &'static str = "Registration";
     const COLLECTION: &'static str = collections::REGISTRATIONS;
-    fn seen(&self) -> Seen {
+    fn seen(&self) -> Seen<'_> {
         Seen::Staff
     }
     fn edited(&self) -> Edited {
@@ -96,7 +143,7 @@ impl Guarded for Registration {
 impl Guarded for JobRun {
     const NAME: &'static str = "Job";
     const COLLECTION: &'static str = collections::JOB_RUNS;
-    fn seen(&self) -> Seen {
+    fn seen(&self) -> Seen<'_> {
         Seen::StaffOrRequester(self.requested_by)
     }
     fn edited(&self) -> Edited {
@@ -114,7 +161,7 @@ impl Guarded for JobRun {
 impl Guarded for ApiKey {
     const NAME: &'static str = "ApiKey";
     const COLLECTION: &'static str = collections::API_KEYS;
-    fn seen(&self) -> Seen {
+    fn seen(&self) -> Seen<'_> {
         Seen::Admins
     }
     fn edited(&self) -> Edited {
@@ -130,7 +177,7 @@ impl Guarded for ApiKey {
 impl Guarded for Adoption {
     const NAME: &'static str = "Adoption";
     const COLLECTION: &'static str = collections::ADOPTIONS;
-    fn seen(&self) -> Seen {
+    fn seen(&self) -> Seen<'_> {
         Seen::StaffOrRegions([Some(self.region), self.innovation_region])
     }
     fn edited(&self) -> Edited {

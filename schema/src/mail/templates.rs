@@ -28,6 +28,13 @@ pub enum Template {
     Reminder,
     /// A webhook endpoint was disabled (`endpoint`, `reason`, `when`), to staff and its contact.
     WebhookDisabled,
+    /// An idea was submitted to a call (`name`, `title`, `requested`, `call`), with the link to
+    /// the state of the submission.
+    IdeaReceived,
+    /// Staff decided on a submitted idea (`granted`, `amount`, `note` besides the above).
+    IdeaDecided,
+    /// A question asked at the consultation point was answered (`question`, `answer`).
+    QuestionAnswered,
 }
 
 impl Template {
@@ -40,6 +47,9 @@ impl Template {
             Template::EventChanged => "event_changed.j2",
             Template::Reminder => "reminder.j2",
             Template::WebhookDisabled => "webhook_disabled.j2",
+            Template::IdeaReceived => "idea_received.j2",
+            Template::IdeaDecided => "idea_decided.j2",
+            Template::QuestionAnswered => "question_answered.j2",
         }
     }
 
@@ -68,6 +78,8 @@ pub struct Links {
     pub cancel_url: Option<String>,
     /// The one-click unsubscribe address of audience mail.
     pub unsubscribe_url: Option<String>,
+    /// The page showing an innovator the state of their submitted idea.
+    pub status_url: Option<String>,
 }
 
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -100,6 +112,15 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         (
             "webhook_disabled.j2",
             include_str!("templates/webhook_disabled.j2"),
+        ),
+        (
+            "idea_received.j2",
+            include_str!("templates/idea_received.j2"),
+        ),
+        ("idea_decided.j2", include_str!("templates/idea_decided.j2")),
+        (
+            "question_answered.j2",
+            include_str!("templates/question_answered.j2"),
         ),
     ] {
         if let Err(e) = env.add_template(name, source) {
@@ -161,6 +182,7 @@ mod tests {
         Links {
             cancel_url: Some("https://hub.example.pl/registrations/cancel?token=abc&x=1".into()),
             unsubscribe_url: None,
+            status_url: None,
         }
     }
 
@@ -252,6 +274,62 @@ mod tests {
     }
 
     #[test]
+    fn an_innovator_is_told_of_the_idea_received_and_decided() {
+        let idea = doc! {
+            "name": "Jan Kowalski", "title": "Sąsiedzka „złota rączka”", "requested": "4800.00",
+            "call": { "title": "Inkubator innowacji", "closes": "piątek, 5 lutego 2027, 16:00" },
+        };
+        let links = Links {
+            status_url: Some("https://hub.example.pl/submissions/status?token=s3c".into()),
+            ..Links::default()
+        };
+        let r = render(Template::IdeaReceived, &idea, &links).expect("renders");
+        assert_eq!(
+            r.subject,
+            "Przyjęliśmy Twój pomysł: Sąsiedzka „złota rączka”"
+        );
+        assert!(r.text.contains("4800.00 zł"), "{}", r.text);
+        assert!(
+            r.text.contains("/submissions/status?token=s3c"),
+            "{}",
+            r.text
+        );
+        let without = render(Template::IdeaReceived, &idea, &Links::default()).expect("renders");
+        assert!(
+            !without.text.contains("Stan zgłoszenia"),
+            "{}",
+            without.text
+        );
+        let mut granted = idea.clone();
+        granted.insert("granted", true);
+        granted.insert("amount", "4500.00");
+        granted.insert("note", bson::Bson::Null);
+        let r = render(Template::IdeaDecided, &granted, &Links::default()).expect("renders");
+        assert!(r.subject.starts_with("Grant przyznany"), "{}", r.subject);
+        assert!(r.text.contains("4500.00 zł"), "{}", r.text);
+        granted.insert("granted", false);
+        granted.insert("note", "Za mały zasięg");
+        let r = render(Template::IdeaDecided, &granted, &Links::default()).expect("renders");
+        assert!(r.text.contains("nie otrzymał grantu"), "{}", r.text);
+        assert!(
+            r.text.contains("Uzasadnienie: Za mały zasięg"),
+            "{}",
+            r.text
+        );
+        let answered = doc! {
+            "name": "Ola", "question": "Czy fundacja może zgłosić pomysł?", "answer": "Tak.",
+            "call_title": "Inkubator innowacji",
+        };
+        let r = render(Template::QuestionAnswered, &answered, &Links::default()).expect("renders");
+        assert!(r.subject.contains("„Inkubator innowacji”"), "{}", r.subject);
+        assert!(
+            r.html.contains("Czy fundacja może zgłosić pomysł?"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
     fn missing_data_is_an_error_not_a_blank() {
         let e = render(
             Template::RegistrationConfirmed,
@@ -270,6 +348,7 @@ mod tests {
         let links = Links {
             cancel_url: None,
             unsubscribe_url: Some("https://hub.example.pl/unsubscribe/t0k".into()),
+            status_url: None,
         };
         let r = render(Template::Reminder, &data, &links).expect("renders");
         assert_eq!(r.subject, "Przypomnienie Bcc: x@example.com");

@@ -153,7 +153,7 @@ impl Delivery {
 impl Guarded for Delivery {
     const NAME: &'static str = "WebhookDelivery";
     const COLLECTION: &'static str = collections::WEBHOOK_DELIVERIES;
-    fn seen(&self) -> Seen {
+    fn seen(&self) -> Seen<'_> {
         Seen::StaffOrRequester(Some(self.owner))
     }
     fn edited(&self) -> Edited {

@@ -184,7 +184,7 @@ impl Endpoint {
 impl Guarded for Endpoint {
     const NAME: &'static str = "WebhookEndpoint";
     const COLLECTION: &'static str = collections::WEBHOOK_ENDPOINTS;
-    fn seen(&self) -> Seen {
+    fn seen(&self) -> Seen<'_> {
         Seen::StaffOrRequester(Some(self.owner))
     }
     fn edited(&self) -> Edited {

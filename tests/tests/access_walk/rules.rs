@@ -44,6 +44,14 @@ pub enum Target {
     WebhookEndpoint,
     /// A notice delivered to it.
     WebhookDelivery,
+    /// A call for ideas, a draft not yet announced.
+    Call,
+    /// An idea submitted to an open call of the region.
+    Submission,
+    /// An API key of role EXPERT.
+    ExpertKey,
+    /// A question asked at the consultation point, not yet answered.
+    Question,
 }
 
 /// How the walk calls one mutation.
@@ -60,6 +68,9 @@ pub struct Rule {
     /// Why any key may call it for itself (registering its own webhook endpoint): anonymous
     /// callers are still refused, and another region's partner may change only what is its own.
     pub own: Option<&'static str>,
+    /// Why only an expert key assigned to the object may call it (scoring a submission): the
+    /// admin is refused with FORBIDDEN too, and nobody else changes anything.
+    pub expert: Option<&'static str>,
 }
 
 const NOTHING: fn(&Fixtures) -> Value = |_| json!({});
@@ -71,6 +82,7 @@ const fn rule(mutation: &'static str, ids: &'static [(&'static str, Target)]) ->
         content: NOTHING,
         public: None,
         own: None,
+        expert: None,
     }
 }
 
@@ -85,6 +97,7 @@ const fn with(
         content,
         public: None,
         own: None,
+        expert: None,
     }
 }
 
@@ -178,6 +191,7 @@ pub const RULES: &[Rule] = &[
         content: NOTHING,
         public: Some("anyone may register for a published event; this one is a draft"),
         own: None,
+        expert: None,
     },
     with(
         "cancelRegistration",
@@ -190,6 +204,7 @@ pub const RULES: &[Rule] = &[
         content: |_| json!({ "token": "not-a-cancellation-token" }),
         public: Some("whoever holds a registration's token may cancel it; this token is unknown"),
         own: None,
+        expert: None,
     },
     rule("eraseRegistrantData", &[]),
     rule("refreshStatistics", &[]),
@@ -224,12 +239,86 @@ pub const RULES: &[Rule] = &[
         content: NOTHING,
         public: None,
         own: Some("any key may register an endpoint, which hears of what that key may see"),
+        expert: None,
     },
     rule("updateWebhookEndpoint", &[("id", WebhookEndpoint)]),
     rule("rotateWebhookSecret", &[("id", WebhookEndpoint)]),
     rule("redeliverWebhook", &[("delivery", WebhookDelivery)]),
     rule("deleteWebhookEndpoint", &[("id", WebhookEndpoint)]),
+    with("createCall", &[], |_| call_input()),
+    rule("publishCall", &[("id", Call)]),
+    rule("closeCall", &[("id", Call)]),
+    rule("resolveCall", &[("id", Call)]),
+    Rule {
+        mutation: "submitIdea",
+        ids: &[("call", Call)],
+        content: |_| json!({ "requestedAmount": "1000", "email": "jan.kowalski@example.pl", "consent": true }),
+        public: Some("anyone may submit an idea to an open call; this one is a draft"),
+        own: None,
+        expert: None,
+    },
+    rule(
+        "assignExperts",
+        &[("submission", Submission), ("experts", ExpertKey)],
+    ),
+    Rule {
+        mutation: "evaluateSubmission",
+        ids: &[("submission", Submission)],
+        content: |_| json!({ "scores": [{ "criterion": "Innowacyjność", "score": 5, "justification": "Nowe podejście." }] }),
+        public: None,
+        own: None,
+        expert: Some("an evaluation is the assigned expert's own; staff assign and decide"),
+    },
+    with(
+        "decideSubmission",
+        &[("submission", Submission)],
+        |_| json!({ "outcome": "REJECTED" }),
+    ),
+    Rule {
+        mutation: "askQuestion",
+        ids: &[],
+        content: |_| json!({ "email": "jan.kowalski@example.pl", "consent": false }),
+        public: Some("anyone may ask the consultation point; without consent nothing is stored"),
+        own: None,
+        expert: None,
+    },
+    with(
+        "answerQuestion",
+        &[("question", Question)],
+        |_| json!({ "text": "Tak, fundacja może zgłosić pomysł." }),
+    ),
+    rule("publishAnswer", &[("question", Question)]),
+    with(
+        "recordSupportSession",
+        &[("innovation", Innovation)],
+        |_| json!({ "on": "2026-05-04", "hours": "1.5", "provider": "Anna Nowak", "kind": "MENTORING" }),
+    ),
 ];
+
+async fn create_call(api: &TestApi, staff: &str) -> String {
+    let c = api
+        .data_as(
+            staff,
+            "mutation($input: CreateCallInput!) { createCall(input: $input) { call { id } } }",
+            json!({ "input": call_input() }),
+        )
+        .await;
+    c["createCall"]["call"]["id"]
+        .as_str()
+        .expect("a call id")
+        .to_owned()
+}
+
+/// A valid call of region "12": open from 2020, closing in 2035.
+fn call_input() -> Value {
+    json!({
+        "title": "Konkurs na pomysły", "description": "Inkubator innowacji społecznych",
+        "eligibility": "Osoby fizyczne i organizacje", "region": "12",
+        "opensAt": "2020-01-05T08:00", "closesAt": "2035-02-05T16:00",
+        "maxGrant": "5000", "budget": "150000",
+        "criteria": [{ "name": "Innowacyjność", "weight": 60, "minScore": 0, "maxScore": 10 }],
+    })
+}
 
 /// The fixtures' global ids.
 pub struct Fixtures(HashMap<Target, String>);
@@ -298,7 +387,42 @@ pub async fn fixtures(api: &TestApi) -> Fixtures {
         .await;
     let endpoint = text(&endpoint["registerWebhookEndpoint"]["endpoint"]["id"]);
     let delivery = delivered_notice(api, &endpoint).await;
+    let draft_call = create_call(api, &staff).await;
+    let open_call = create_call(api, &staff).await;
+    api.data_as(
+        &staff,
+        "mutation($id: ID!) { publishCall(id: $id) { call { status } } }",
+        json!({ "id": open_call }),
+    )
+    .await;
+    let submitted = api
+        .data(
+            "mutation($input: SubmitIdeaInput!) { submitIdea(input: $input) { submissionId userErrors { message } } }",
+            json!({ "input": {
+                "call": open_call, "title": "Sąsiedzka pomoc", "problem": "Samotność seniorów",
+                "solution": "Sieć wolontariuszy", "requestedAmount": "4000", "name": "Jan Kowalski",
+                "email": "jan.kowalski@example.pl", "consent": true,
+            } }),
+        )
+        .await;
+    let expert = api
+        .data_as(
+            &admin,
+            r#"mutation { createApiKey(input: { name: "Ekspert", role: EXPERT }) { apiKey { id } } }"#,
+            json!({}),
+        )
+        .await;
+    let question = api
+        .data(
+            r#"mutation { askQuestion(input: { text: "Czy fundacja może zgłosić pomysł?", email: "ola@example.pl", consent: true }) { question { id } } }"#,
+            json!({}),
+        )
+        .await;
     Fixtures(HashMap::from([
+        (Call, draft_call),
+        (Submission, text(&submitted["submitIdea"]["submissionId"])),
+        (ExpertKey, text(&expert["createApiKey"]["apiKey"]["id"])),
+        (Question, text(&question["askQuestion"]["question"]["id"])),
         (WebhookEndpoint, endpoint),
         (WebhookDelivery, delivery),
         (ReadyInnovation, ready),
