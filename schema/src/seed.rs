@@ -496,6 +496,7 @@ pub async fn load(db: &Database) -> anyhow::Result<usize> {
     }
     crate::cooperation::demo::seed(db).await?;
     written += crate::event::demo::load(db).await?;
+    written += crate::call::demo::load(db, id(PROJECT_RADOM)).await?;
     // Reloaded demo content is a change like any other: partners' mirrors hear of it.
     use crate::sync::{Feed, Tracked, stamp_now};
     let innovations: Vec<_> = innovations().iter().map(Tracked::mark).collect();

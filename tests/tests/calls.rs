@@ -600,3 +600,68 @@ async fn an_expert_key_sees_only_its_assigned_submissions_and_changes_nothing_el
         .await;
     assert_eq!(error_code(&ranking), Some("FORBIDDEN"), "{ranking}");
 }
+
+#[tokio::test]
+async fn a_submission_a_process_left_half_done_is_finished_by_the_worker() {
+    use innohub_schema::call::submission::{self, NewSubmission};
+    let api = TestApi::spawn().await;
+    let staff = api.key("staff", None).await;
+    let created = api.data_as(&staff, CREATE, call_input(-60, 3600)).await;
+    let call = created["createCall"]["call"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    api.data_as(&staff, PUBLISH, json!({ "id": call })).await;
+    // An api that stored the submission and died before the innovation and the mail.
+    let db = api.db().await;
+    let call_id = innohub_api::graphql::ids::decode(&call, innohub_api::graphql::ids::Kind::Call)
+        .expect("a call id");
+    let stored = innohub_schema::call::store::get(&db, call_id)
+        .await
+        .expect("read")
+        .expect("the call");
+    let email = format!("porzucony-{}@example.pl", unique_name("p"));
+    let (mut s, _token) = NewSubmission {
+        title: "Pomysł przerwany w pół drogi".into(),
+        problem: "Problem".into(),
+        solution: "Rozwiązanie".into(),
+        target_groups: Vec::new(),
+        requested: rust_decimal::Decimal::new(1000, 0),
+        name: "Jan Nowak".into(),
+        email: email.clone(),
+        organization: None,
+        organization_kind: None,
+        consent: true,
+    }
+    .validate(&stored, Utc::now())
+    .expect("valid");
+    s.pending_since = Some(Utc::now() - chrono::Duration::minutes(5));
+    submission::insert(&db, &s).await.expect("stored");
+
+    let _worker = TestWorker::spawn_with(&api, |env| {
+        env.insert("INNOHUB_SWEEP_AFTER_SECS".into(), "2".into());
+    })
+    .await;
+    let mail = wait_for(&email, 1, WAIT).await;
+    assert!(
+        mail[0]
+            .header("Subject")
+            .is_some_and(|s| s.starts_with("Przyjęliśmy Twój pomysł")),
+        "the confirmation goes out"
+    );
+    let innovation = innohub_schema::innovation::store::get(&db, s.innovation_id)
+        .await
+        .expect("read");
+    assert!(innovation.is_some(), "the innovation exists");
+    eventually("the submission is settled", WAIT, || async {
+        let found = submission::get(&db, s.id).await.ok()??;
+        found.pending_since.is_none().then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        wait_for(&email, 1, WAIT).await.len(),
+        1,
+        "one confirmation, however many sweeps"
+    );
+}

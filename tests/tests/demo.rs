@@ -131,3 +131,37 @@ async fn the_demo_events_are_the_seed_events_and_the_next_meeting_takes_registra
         "{r}"
     );
 }
+
+#[tokio::test]
+async fn the_demo_has_the_seed_002_call_open_with_an_answer_in_its_faq() {
+    let api = TestApi::spawn().await;
+    api.cli(&["seed"]).await;
+    api.cli(&["seed"]).await;
+    let data = api
+        .data(
+            r#"{ calls(first: 10) { totalCount edges { node {
+                title status maxGrant budget remaining criteria { name weight }
+                project { title } faq { text answer }
+            } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["calls"]["totalCount"], 1, "{data}");
+    let call = &data["calls"]["edges"][0]["node"];
+    assert_eq!(call["status"], "OPEN");
+    assert_eq!(call["budget"], "450000.00");
+    assert_eq!(call["remaining"], "450000.00");
+    assert!(
+        call["project"]["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Chcemy pracować"))
+    );
+    let weights: i64 = call["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .map(|c| c["weight"].as_i64().expect("weight"))
+        .sum();
+    assert_eq!(weights, 100);
+    assert_eq!(call["faq"].as_array().map(Vec::len), Some(1), "{call}");
+}

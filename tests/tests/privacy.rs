@@ -172,6 +172,8 @@ struct Traces {
     webhook: String,
     group: String,
     registration: String,
+    /// An idea she submitted to a call, alone, and a question she asked about it.
+    submission: String,
 }
 
 async fn anna_everywhere(api: &TestApi, staff: &str) -> Traces {
@@ -215,7 +217,47 @@ async fn anna_everywhere(api: &TestApi, staff: &str) -> Traces {
         .await["registerWebhookEndpoint"]
         .clone();
     assert_eq!(webhook["userErrors"], json!([]), "{webhook}");
+    let at = |s: i64| (chrono::Utc::now() + chrono::Duration::seconds(s)).to_rfc3339();
+    let call = api
+        .data_as(
+            staff,
+            "mutation($input: CreateCallInput!) { createCall(input: $input) { call { id } } }",
+            json!({ "input": {
+                "title": "Nabór pomysłów", "description": "Opieka wytchnieniowa",
+                "eligibility": "Każdy", "opensAt": at(-60), "closesAt": at(3600),
+                "maxGrant": "5000", "budget": "50000",
+                "criteria": [{ "name": "Innowacyjność", "weight": 1, "minScore": 0, "maxScore": 10 }],
+            } }),
+        )
+        .await["createCall"]["call"]["id"]
+        .clone();
+    api.data_as(
+        staff,
+        "mutation($id: ID!) { publishCall(id: $id) { call { id } } }",
+        json!({ "id": call }),
+    )
+    .await;
+    let submitted = api
+        .data(
+            "mutation($input: SubmitIdeaInput!) { submitIdea(input: $input) { submissionId userErrors { message } } }",
+            json!({ "input": {
+                "call": call, "title": "Opieka wytchnieniowa w domu", "problem": "Zmęczeni opiekunowie",
+                "solution": "Dyżury sąsiedzkie", "requestedAmount": "3000", "name": NAME,
+                "email": TYPED, "consent": true,
+            } }),
+        )
+        .await["submitIdea"]
+        .clone();
+    api.data(
+        "mutation($input: AskQuestionInput!) { askQuestion(input: $input) { question { id } } }",
+        json!({ "input": { "text": "Kiedy wyniki?", "name": NAME, "email": TYPED, "call": call, "consent": true } }),
+    )
+    .await;
     Traces {
+        submission: submitted["submissionId"]
+            .as_str()
+            .expect("an id")
+            .to_owned(),
         organization,
         event,
         webhook: webhook["endpoint"]["id"]
@@ -243,6 +285,8 @@ async fn a_data_export_finds_every_trace_of_the_person_whatever_the_letter_case(
               eventContacts { id } organizationContacts { id }
               thematicGroupMemberships { thematicGroupId name }
               webhookEndpointContacts
+              submissions { submissionId name }
+              questions { text name }
             } }"#,
             json!({ "email": "ANNA.NOWAK@example.pl" }),
         )
@@ -262,6 +306,8 @@ async fn a_data_export_finds_every_trace_of_the_person_whatever_the_letter_case(
         "organizationContacts": seen("organizationContacts", "/id"),
         "thematicGroupMemberships": seen("thematicGroupMemberships", "/thematicGroupId"),
         "webhookEndpointContacts": export["webhookEndpointContacts"],
+        "submissions": seen("submissions", "/submissionId"),
+        "questions": seen("questions", "/text"),
     });
     assert_eq!(
         found,
@@ -271,6 +317,8 @@ async fn a_data_export_finds_every_trace_of_the_person_whatever_the_letter_case(
             "organizationContacts": [traces.organization],
             "thematicGroupMemberships": [traces.group],
             "webhookEndpointContacts": [traces.webhook],
+            "submissions": [traces.submission],
+            "questions": ["Kiedy wyniki?"],
         }),
         "{export}"
     );
@@ -285,7 +333,7 @@ async fn erasing_a_person_leaves_neither_their_address_nor_their_name_anywhere()
         .data_as(
             &staff,
             r#"mutation($input: EraseRegistrantDataInput!) { eraseRegistrantData(input: $input) {
-              erasure { registrations contacts thematicGroupMembers } userErrors { field message code }
+              erasure { registrations contacts thematicGroupMembers submissions } userErrors { field message code }
             } }"#,
             json!({ "input": { "email": "anna.nowak@EXAMPLE.pl" } }),
         )
@@ -304,7 +352,7 @@ async fn erasing_a_person_leaves_neither_their_address_nor_their_name_anywhere()
     );
     assert_eq!(
         erased["erasure"],
-        json!({ "registrations": 1, "contacts": 3, "thematicGroupMembers": 1 }),
+        json!({ "registrations": 1, "contacts": 3, "thematicGroupMembers": 1, "submissions": 2 }),
         "the erasure record counts what was erased"
     );
 }

@@ -75,6 +75,28 @@ impl PersonalDataQuery {
                 .into_iter()
                 .map(|id| ids::encode(Kind::WebhookEndpoint, id))
                 .collect(),
+            submissions: data
+                .submissions
+                .into_iter()
+                .map(|s| ExportedSubmission {
+                    submission_id: ids::encode(Kind::Submission, s.id),
+                    title: s.title,
+                    name: s.applicant.name,
+                    organization: s.applicant.organization,
+                    consent_given_at: s.consent.given_at,
+                    submitted_at: s.submitted_at,
+                })
+                .collect(),
+            questions: data
+                .questions
+                .into_iter()
+                .map(|q| ExportedQuestion {
+                    text: q.text,
+                    name: q.asker.name,
+                    answer: q.answer.map(|a| a.text),
+                    asked_at: q.asked_at,
+                })
+                .collect(),
             erasures: data.erasures.into_iter().map(ErasureGql::from).collect(),
         })
     }
@@ -87,6 +109,36 @@ pub struct ExportedRegistration {
     event_title: Option<String>,
     /// The registration, with its personal data and consent.
     registration: RegistrationGql,
+}
+
+/// An idea the person submitted, with what it records about them.
+#[derive(SimpleObject)]
+pub struct ExportedSubmission {
+    /// The submission's global id.
+    submission_id: ID,
+    /// The idea's title.
+    title: String,
+    /// The name it records.
+    name: String,
+    /// The organization it records.
+    organization: Option<String>,
+    /// When consent to the processing was given.
+    consent_given_at: DateTime<Utc>,
+    /// When it was submitted.
+    submitted_at: DateTime<Utc>,
+}
+
+/// A question the person asked.
+#[derive(SimpleObject)]
+pub struct ExportedQuestion {
+    /// What was asked.
+    text: String,
+    /// The name it records.
+    name: Option<String>,
+    /// The answer, once given.
+    answer: Option<String>,
+    /// When it was asked.
+    asked_at: DateTime<Utc>,
 }
 
 /// A thematic group's member entry that names the person.
@@ -115,6 +167,10 @@ pub struct RegistrantData {
     thematic_group_memberships: Vec<GroupMembership>,
     /// The global ids of webhook endpoints whose contact is this person.
     webhook_endpoint_contacts: Vec<ID>,
+    /// Ideas the person submitted to calls.
+    submissions: Vec<ExportedSubmission>,
+    /// Questions the person asked at the consultation point.
+    questions: Vec<ExportedQuestion>,
     /// Past erasures of this address.
     erasures: Vec<ErasureGql>,
 }
@@ -136,6 +192,8 @@ pub struct ErasureGql {
     thematic_group_members: i32,
     /// How many messages to the person were deleted, or cleared of their address.
     messages: i32,
+    /// How many ideas submitted to calls and questions asked were anonymised.
+    submissions: i32,
 }
 
 impl From<personal_data::Erasure> for ErasureGql {
@@ -147,6 +205,7 @@ impl From<personal_data::Erasure> for ErasureGql {
             contacts: e.contacts as i32,
             thematic_group_members: e.group_members as i32,
             messages: e.messages as i32,
+            submissions: e.submissions as i32,
         }
     }
 }

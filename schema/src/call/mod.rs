@@ -13,6 +13,7 @@
 //! key, a conditional lifecycle step), so a second run changes nothing.
 
 pub mod decision;
+pub mod demo;
 pub mod evaluation;
 pub mod input;
 pub mod model;

@@ -12,7 +12,7 @@ use chrono::Utc;
 use futures::TryStreamExt;
 use mongodb::Database;
 
-use super::{ERASED_NAME, Erasure, ErasureStatus, erasures, groups};
+use super::{ERASED_ADDRESS, ERASED_NAME, Erasure, ErasureStatus, erasures, groups};
 use crate::access::hash;
 use crate::db::collections;
 use crate::event::registrations;
@@ -32,6 +32,7 @@ pub async fn erase(db: &Database, email: &Email, actor: &str) -> StoreResult<Era
         contacts: 0,
         group_members: 0,
         messages: 0,
+        submissions: 0,
     };
     erasures(db)
         .insert_one(&erasure)
@@ -79,6 +80,7 @@ async fn carry_out(db: &Database, erasure: Erasure, email: &Email) -> StoreResul
     let contacts = erase_contacts(db, email).await?;
     let group_members = groups::erase_members(db, email).await?;
     let messages = crate::mail::outbox::erase(db, email).await?;
+    let submissions = erase_submissions(db, email).await?;
     let done = erasures(db)
         .find_one_and_update(
             doc! { "_id": erasure.id },
@@ -90,6 +92,7 @@ async fn carry_out(db: &Database, erasure: Erasure, email: &Email) -> StoreResul
                     "contacts": contacts as i64,
                     "group_members": group_members as i64,
                     "messages": messages as i64,
+                    "submissions": submissions as i64,
                 },
             },
         )
@@ -103,8 +106,62 @@ async fn carry_out(db: &Database, erasure: Erasure, email: &Email) -> StoreResul
         contacts,
         group_members,
         messages,
+        submissions,
         ..erasure
     }))
+}
+
+/// Ideas keep their text (it is the call's record, and experts' scores refer to it) but lose
+/// the innovator's name, address and organization; questions keep their text and answer but
+/// lose the asker's. Mail is no longer written for either.
+async fn erase_submissions(db: &Database, email: &Email) -> StoreResult<u64> {
+    let now = bson::DateTime::from_chrono(Utc::now());
+    // An idea a person submitted alone made them its innovator in the catalogue: that name
+    // goes too, through the catalogue's own update, so partners' mirrors hear of it.
+    let own: Vec<crate::call::Submission> = crate::call::submission::collection(db)
+        .find(doc! { "applicant.email": email.as_str(), "applicant.organization": Bson::Null })
+        .await
+        .context("Failed to find the person's ideas")?
+        .try_collect()
+        .await
+        .context("Failed to read the person's ideas")?;
+    for s in own {
+        let Some(innovation) = crate::innovation::store::get(db, s.innovation_id).await? else {
+            continue;
+        };
+        if innovation.innovator.kind == crate::innovation::model::InnovatorKind::Person {
+            let changes = crate::innovation::input::InnovationChanges {
+                innovator: Some(crate::innovation::model::Innovator {
+                    name: ERASED_NAME.to_owned(),
+                    ..innovation.innovator.clone()
+                }),
+                ..Default::default()
+            };
+            crate::innovation::store::update(db, innovation.id, &changes).await?;
+        }
+    }
+    let ideas = db
+        .collection::<Document>(collections::SUBMISSIONS)
+        .update_many(
+            doc! { "applicant.email": email.as_str() },
+            doc! { "$set": {
+                "applicant.name": ERASED_NAME,
+                "applicant.email": ERASED_ADDRESS,
+                "applicant.organization": Bson::Null,
+                "erased_at": now,
+            } },
+        )
+        .await
+        .context("Failed to erase submissions")?;
+    let questions = db
+        .collection::<Document>(collections::QUESTIONS)
+        .update_many(
+            doc! { "asker.email": email.as_str() },
+            doc! { "$set": { "asker.name": Bson::Null, "asker.email": ERASED_ADDRESS, "erased_at": now } },
+        )
+        .await
+        .context("Failed to erase questions")?;
+    Ok(ideas.modified_count + questions.modified_count)
 }
 
 /// Registrations keep their place and status, so counts stay true, but lose name, address,

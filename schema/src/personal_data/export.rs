@@ -34,6 +34,10 @@ pub struct PersonalData {
     pub group_memberships: Vec<(ObjectId, Member)>,
     /// Webhook endpoints whose contact is this person (their ids).
     pub webhook_contacts: Vec<ObjectId>,
+    /// Ideas the person submitted to calls.
+    pub submissions: Vec<crate::call::Submission>,
+    /// Questions the person asked at the consultation point.
+    pub questions: Vec<crate::consultation::Question>,
     /// Erasures asked for this address before (found by its hash).
     pub erasures: Vec<Erasure>,
 }
@@ -55,6 +59,8 @@ pub async fn export(db: &Database, email: &Email) -> StoreResult<PersonalData> {
         organization_contacts,
         group_memberships,
         webhook_contacts,
+        submissions,
+        questions,
         erasures,
     ) = futures::try_join!(
         crate::event::store::find_many(db, doc! { "_id": { "$in": &event_ids } }),
@@ -62,6 +68,26 @@ pub async fn export(db: &Database, email: &Email) -> StoreResult<PersonalData> {
         organizations_naming(db, address),
         groups::person_memberships(db, email),
         webhooks_naming(db, address),
+        async {
+            crate::call::submission::collection(db)
+                .find(doc! { "applicant.email": address })
+                .sort(doc! { "submitted_at": 1 })
+                .await
+                .context("Failed to find the person's ideas")?
+                .try_collect()
+                .await
+                .context("Failed to read the person's ideas")
+        },
+        async {
+            crate::consultation::collection(db)
+                .find(doc! { "asker.email": address })
+                .sort(doc! { "asked_at": 1 })
+                .await
+                .context("Failed to find the person's questions")?
+                .try_collect()
+                .await
+                .context("Failed to read the person's questions")
+        },
         async {
             erasures(db)
                 .find(doc! { "email_sha256": hash(address) })
@@ -88,6 +114,8 @@ pub async fn export(db: &Database, email: &Email) -> StoreResult<PersonalData> {
         organization_contacts,
         group_memberships,
         webhook_contacts,
+        submissions,
+        questions,
         erasures,
     })
 }

@@ -24,6 +24,9 @@ pub use groups::person_memberships;
 
 /// The name an erased person keeps where a name is required (registrations, group members).
 pub const ERASED_NAME: &str = "[usunięto]";
+/// What an erased address becomes where a record needs one: an address of the reserved
+/// `.invalid` domain (RFC 2606), which no mail reaches.
+pub const ERASED_ADDRESS: &str = "usunieto@erased.invalid";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -57,6 +60,9 @@ pub struct Erasure {
     /// (as a reply-to or an event contact they quote).
     #[serde(default)]
     pub messages: u64,
+    /// Ideas submitted to calls and questions asked at the consultation point, anonymised.
+    #[serde(default)]
+    pub submissions: u64,
 }
 
 pub fn erasures(db: &Database) -> Collection<Erasure> {
