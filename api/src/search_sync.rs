@@ -13,6 +13,7 @@ use std::time::Duration;
 use anyhow::Context;
 use bson::doc;
 use futures::{StreamExt, TryStreamExt};
+use innohub_schema::consultation::{self, Question};
 use innohub_schema::db::collections;
 use innohub_schema::event::{self as events, Event};
 use innohub_schema::innovation::Innovation;
@@ -100,6 +101,24 @@ pub fn event_doc(e: &Event) -> SearchDoc {
     }
 }
 
+/// What the index holds of a question: its text and answer, searchable by everyone once staff
+/// put it in a FAQ (an answered question only), by nobody before.
+pub fn question_doc(q: &Question) -> SearchDoc {
+    SearchDoc {
+        id: q.id.to_hex(),
+        kind: DocKind::Question,
+        title: q.text.clone(),
+        body: q
+            .answer
+            .as_ref()
+            .map(|a| a.text.clone())
+            .unwrap_or_default(),
+        tags: Vec::new(),
+        published: q.published && q.answer.is_some() && q.erased_at.is_none(),
+        region: None,
+    }
+}
+
 /// Fields of an event that registrations change; an update touching only these leaves the
 /// indexed text as it was, so registering does not cost an index write.
 const EVENT_SEAT_FIELDS: &[&str] = &["confirmed", "confirmed_count", "sync", WRITER_FIELD];
@@ -123,6 +142,8 @@ pub async fn start(
     let mat_stream = watch(&mat, None).await?;
     let ev = events::store::collection(db);
     let ev_stream = watch(&ev, None).await?;
+    let qs = consultation::collection(db);
+    let qs_stream = watch(&qs, None).await?;
     load_all(db, index).await?;
     tokio::spawn(follow(
         inn,
@@ -161,6 +182,16 @@ pub async fn start(
         ev_stream,
         event_doc,
         EVENT_SEAT_FIELDS,
+        stop.clone(),
+        db.clone(),
+    ));
+    tokio::spawn(follow(
+        qs,
+        index.clone(),
+        counts.clone(),
+        qs_stream,
+        question_doc,
+        &[],
         stop,
         db.clone(),
     ));
@@ -215,6 +246,15 @@ pub async fn load_all(db: &Database, index: &SearchIndex) -> anyhow::Result<usiz
         .await
         .context("Failed to read events for the index")?;
     docs.extend(event_docs);
+    let questions: Vec<SearchDoc> = consultation::collection(db)
+        .find(doc! {})
+        .await
+        .context("Failed to read questions for the index")?
+        .map_ok(|q| question_doc(&q))
+        .try_collect()
+        .await
+        .context("Failed to read questions for the index")?;
+    docs.extend(questions);
     let n = docs.len();
     let index = index.clone();
     tokio::task::spawn_blocking(move || index.upsert_many(docs))
@@ -351,6 +391,7 @@ pub async fn index_now(ctx: &async_graphql::Context<'_>, doc: SearchDoc) {
             DocKind::Project => collections::PROJECTS,
             DocKind::Material => collections::MATERIALS,
             DocKind::Event => collections::EVENTS,
+            DocKind::Question => collections::QUESTIONS,
         });
     }
     let Ok(index) = ctx.data::<SearchIndex>() else {

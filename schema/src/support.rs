@@ -34,8 +34,8 @@ pub struct SupportSession {
     pub on: NaiveDate,
     /// The expert, mentor, trainer or coach.
     pub provider: String,
-    /// Hours given, in quarter hours at most.
-    pub hours: Decimal,
+    /// Hours given, counted in quarter hours (5 is 1.25 h): whole numbers sum exactly.
+    pub quarter_hours: i64,
     pub notes: Option<String>,
     pub recorded_by: String,
     #[serde(with = "bson::serde_helpers::chrono_datetime_as_bson_datetime")]
@@ -94,7 +94,7 @@ impl NewSession {
             kind: self.kind,
             on: self.on,
             provider: provider.unwrap_or_default(),
-            hours: self.hours.normalize(),
+            quarter_hours: quarters.trunc().try_into().unwrap_or(0),
             notes: notes.flatten(),
             recorded_by: by.to_owned(),
             recorded_at: now,
@@ -127,16 +127,52 @@ pub async fn list(db: &Database, filter: Document, limit: i64) -> StoreResult<Ve
         .context("Failed to read support sessions")
 }
 
+impl SupportSession {
+    /// Hours given (1.25).
+    pub fn hours(&self) -> Decimal {
+        hours_of(self.quarter_hours)
+    }
+}
+
+fn hours_of(quarters: i64) -> Decimal {
+    (Decimal::from(quarters) / Decimal::from(4)).normalize()
+}
+
 /// How much support sessions add up to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Totals {
-    pub sessions: usize,
+    pub sessions: i64,
     pub hours: Decimal,
 }
 
-pub fn totals(sessions: &[SupportSession]) -> Totals {
-    Totals {
-        sessions: sessions.len(),
-        hours: sessions.iter().map(|s| s.hours).sum(),
-    }
+/// What the sessions matching `filter` add up to, summed by the database.
+pub async fn totals(db: &Database, filter: Document) -> StoreResult<Totals> {
+    let mut found = collection(db)
+        .aggregate([
+            doc! { "$match": filter },
+            doc! { "$group": {
+                "_id": null,
+                "sessions": { "$sum": 1 },
+                "quarters": { "$sum": "$quarter_hours" },
+            } },
+        ])
+        .await
+        .context("Failed to add up support sessions")?;
+    let Some(row) = found
+        .try_next()
+        .await
+        .context("Failed to read the support totals")?
+    else {
+        return Ok(Totals::default());
+    };
+    let number = |k: &str| match row.get(k) {
+        Some(bson::Bson::Int32(n)) => i64::from(*n),
+        Some(bson::Bson::Int64(n)) => *n,
+        Some(bson::Bson::Double(n)) => *n as i64,
+        _ => 0,
+    };
+    Ok(Totals {
+        sessions: number("sessions"),
+        hours: hours_of(number("quarters")),
+    })
 }

@@ -11,15 +11,18 @@ pub enum DocKind {
     Material,
     /// A conference, meeting, seminar or other event.
     Event,
+    /// A question to the consultation point with its answer (a FAQ entry once published).
+    Question,
 }
 
 impl DocKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [DocKind; 4] = [
+    pub const ALL: [DocKind; 5] = [
         DocKind::Innovation,
         DocKind::Project,
         DocKind::Material,
         DocKind::Event,
+        DocKind::Question,
     ];
 
     /// The stable token this kind is stored under in the index.
@@ -29,6 +32,7 @@ impl DocKind {
             DocKind::Project => "project",
             DocKind::Material => "material",
             DocKind::Event => "event",
+            DocKind::Question => "question",
         }
     }
 

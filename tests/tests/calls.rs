@@ -57,6 +57,21 @@ fn idea(call: &str, n: usize, email: &str) -> Value {
     } })
 }
 
+/// The GraphQL ids of the hub's EXPERT keys, as an admin lists them.
+async fn expert_key_ids(api: &TestApi) -> Vec<String> {
+    let admin = api.key("admin", None).await;
+    let keys = api
+        .data_as(&admin, "{ apiKeys { id role } }", json!({}))
+        .await;
+    keys["apiKeys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter(|k| k["role"] == "EXPERT")
+        .map(|k| k["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
 async fn submissions_in_db(api: &TestApi) -> u64 {
     api.db()
         .await
@@ -175,17 +190,7 @@ async fn a_call_runs_from_the_clock_opening_it_to_grants_within_its_budget() {
     );
 
     // Two experts each; one cannot see another's scores before giving its own.
-    let admin = api.key("admin", None).await;
-    let keys = api
-        .data_as(&admin, "{ apiKeys { id role } }", json!({}))
-        .await;
-    let experts: Vec<String> = keys["apiKeys"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .filter(|k| k["role"] == "EXPERT")
-        .map(|k| k["id"].as_str().expect("id").to_owned())
-        .collect();
+    let experts = expert_key_ids(&api).await;
     assert_eq!(experts.len(), 2);
     for id in &ids {
         let a = api
@@ -529,17 +534,7 @@ async fn an_expert_key_sees_only_its_assigned_submissions_and_changes_nothing_el
             .expect("id")
             .to_owned(),
     );
-    let admin = api.key("admin", None).await;
-    let keys = api
-        .data_as(&admin, "{ apiKeys { id role } }", json!({}))
-        .await;
-    let expert_id = keys["apiKeys"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .find(|k| k["role"] == "EXPERT")
-        .expect("the expert")["id"]
-        .clone();
+    let [expert_id] = <[String; 1]>::try_from(expert_key_ids(&api).await).expect("one expert");
     api.data_as(
         &staff,
         ASSIGN,

@@ -42,7 +42,7 @@ pub async fn run(ctx: MailContext, concurrency: usize, stop: CancellationToken) 
         }
         ticks += 1;
         if ticks % CALL_TICKS == 1 {
-            match innohub_schema::call::tick(&ctx.db, chrono::Utc::now()).await {
+            match innohub_schema::call::store::advance(&ctx.db, chrono::Utc::now()).await {
                 Ok(0) => {}
                 Ok(moved) => tracing::info!(calls = moved, "opened or closed calls on time"),
                 Err(e) => tracing::warn!(error = e.chain(), "could not move calls; will try again"),

@@ -1,6 +1,6 @@
 //! The consultation point: `askQuestion` (anyone, rate-limited), `answerQuestion` (staff and
 //! experts), `publishAnswer` (staff), `questions` (staff and experts) and `faq` (everyone),
-//! whose search ranks answers with the hub's Polish search. Rules are in
+//! whose search ranks answers with the hub's Polish search in the shared index. Rules are in
 //! `innohub_schema::consultation` and the access module.
 
 use std::sync::Arc;
@@ -8,12 +8,13 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use bson::doc;
 use chrono::{DateTime, Utc};
+use innohub_schema::access::Principal;
 use innohub_schema::access::{Action, Edited, Guarded};
 use innohub_schema::call::store as calls;
 use innohub_schema::consultation::{self, NewQuestion, Question};
 use innohub_schema::error::{DomainError, ErrorCode, FieldPath};
 use innohub_schema::jobs::queue::JobQueue;
-use innohub_search::{DocKind, Scope, SearchDoc, SearchIndex, SearchQuery};
+use innohub_search::{DocKind, SearchIndex};
 use mongodb::Database;
 
 use super::auth;
@@ -21,7 +22,9 @@ use super::calls::{CallGql, visible_call};
 use super::ids::{self, Kind};
 use super::innovations::{InnovationGql, visible_innovation};
 use super::payload::{UserError, user_errors};
+use super::search;
 use crate::error::OrInternal;
+use crate::search_sync;
 
 /// Most questions a FAQ or a list answers.
 const QUESTIONS_MAX: i64 = 500;
@@ -147,42 +150,37 @@ fn missing(field: &str, what: &str) -> DomainError {
     )
 }
 
-/// Ranks `questions` for `text` with the hub's Polish search (inflection, diacritics,
-/// compounds, typos, the field's thesaurus), in an index of just these answers: a FAQ is small.
-async fn ranked(questions: Vec<Question>, text: &str) -> async_graphql::Result<Vec<Question>> {
-    let text = text.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let index = SearchIndex::new()?;
-        index.upsert_many(questions.iter().map(|q| {
-            SearchDoc {
-                id: q.id.to_hex(),
-                kind: DocKind::Material,
-                title: q.text.clone(),
-                body: q
-                    .answer
-                    .as_ref()
-                    .map(|a| a.text.clone())
-                    .unwrap_or_default(),
-                tags: Vec::new(),
-                published: true,
-                region: None,
-            }
-        }))?;
-        let mut query = SearchQuery::new(text, questions.len());
-        query.scope = Scope::Everything;
-        let hits = index.search(&query)?.hits;
-        let mut by_id: std::collections::HashMap<String, Question> =
-            questions.into_iter().map(|q| (q.id.to_hex(), q)).collect();
-        Ok::<_, innohub_search::SearchError>(
-            hits.into_iter()
-                .filter_map(|h| by_id.remove(&h.id))
-                .collect(),
-        )
-    })
-    .await
-    .or_internal()?
-    .or_internal()
-    .map_err(Into::into)
+/// The published answers matching `text`, best first, ranked by the hub's Polish search
+/// (inflection, diacritics, compounds, typos, the field's thesaurus) in the shared index, and
+/// read back from MongoDB under `filter` (a call's FAQ only, say).
+async fn ranked(
+    ctx: &Context<'_>,
+    filter: bson::Document,
+    text: &str,
+) -> async_graphql::Result<Vec<Question>> {
+    let index = ctx.data::<SearchIndex>()?;
+    let db = ctx.data::<Database>()?;
+    let limit = usize::try_from(QUESTIONS_MAX).unwrap_or(500);
+    let hits = search::ranked(
+        index,
+        &Principal::Anonymous,
+        text,
+        vec![DocKind::Question],
+        0,
+        limit,
+    )?
+    .hits;
+    let ids: Vec<bson::oid::ObjectId> = hits
+        .iter()
+        .filter_map(|h| bson::oid::ObjectId::parse_str(&h.id).ok())
+        .collect();
+    let mut filter = filter;
+    filter.insert("_id", doc! { "$in": &ids });
+    let found = consultation::list(db, filter, QUESTIONS_MAX)
+        .await
+        .or_internal()?;
+    let mut by_id: std::collections::HashMap<_, _> = found.into_iter().map(|q| (q.id, q)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 #[derive(Default)]
@@ -204,12 +202,12 @@ impl ConsultationQuery {
         if let Some(c) = &call {
             filter.insert("call_id", ids::decode(c, Kind::Call)?);
         }
-        let mut found = consultation::list(db, filter, QUESTIONS_MAX)
-            .await
-            .or_internal()?;
-        if let Some(text) = search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            found = ranked(found, text).await?;
-        }
+        let found = match search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(text) => ranked(ctx, filter, text).await?,
+            None => consultation::list(db, filter, QUESTIONS_MAX)
+                .await
+                .or_internal()?,
+        };
         Ok(found.into_iter().map(QuestionGql::new).collect())
     }
 
@@ -326,6 +324,7 @@ impl ConsultationMutation {
                 .await
                 .or_internal()?;
         }
+        search_sync::index_now(ctx, search_sync::question_doc(&updated)).await;
         Ok(QuestionPayload {
             question: Some(QuestionGql::new(updated)),
             user_errors: Vec::new(),
@@ -347,10 +346,13 @@ impl ConsultationMutation {
             .await
             .or_internal()?
         {
-            Some(q) => Ok(QuestionPayload {
-                question: Some(QuestionGql::new(q)),
-                user_errors: Vec::new(),
-            }),
+            Some(q) => {
+                search_sync::index_now(ctx, search_sync::question_doc(&q)).await;
+                Ok(QuestionPayload {
+                    question: Some(QuestionGql::new(q)),
+                    user_errors: Vec::new(),
+                })
+            }
             None => Ok(refused(vec![DomainError::new(
                 FieldPath::root("question"),
                 ErrorCode::InvalidTransition,

@@ -10,6 +10,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
 use async_graphql::{Data, Response};
 use bson::oid::ObjectId;
+use innohub_schema::call::Call;
 use innohub_schema::event::Event;
 use innohub_schema::event::registrations::{self, Counts};
 use innohub_schema::material::{self, Material};
@@ -43,6 +44,8 @@ pub struct Loaders {
     pub registration_counts: DataLoader<RegistrationCounts, HashMapCache>,
     pub events_presenting: DataLoader<EventsPresenting, HashMapCache>,
     pub dissemination: DataLoader<DisseminationSummaries, HashMapCache>,
+    pub materials_by_id: DataLoader<MaterialLoader, HashMapCache>,
+    pub calls: DataLoader<CallLoader, HashMapCache>,
 }
 
 impl Loaders {
@@ -80,6 +83,16 @@ impl Loaders {
             ),
             dissemination: DataLoader::with_cache(
                 DisseminationSummaries(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            materials_by_id: DataLoader::with_cache(
+                MaterialLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            calls: DataLoader::with_cache(
+                CallLoader(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -143,6 +156,36 @@ impl Loader<ObjectId> for ProjectLoader {
             .await
             .map_err(LoadError::from)?;
         Ok(found.into_iter().map(|p| (p.id, Arc::new(p))).collect())
+    }
+}
+
+/// Loads materials by id (a call's documentation).
+pub struct MaterialLoader(Database);
+
+impl Loader<ObjectId> for MaterialLoader {
+    type Value = Arc<Material>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
+        let found = material::find_many(&self.0, keys)
+            .await
+            .map_err(LoadError::from)?;
+        Ok(found.into_iter().map(|m| (m.id, Arc::new(m))).collect())
+    }
+}
+
+/// Loads calls for ideas by id (the call of each submission on a page).
+pub struct CallLoader(Database);
+
+impl Loader<ObjectId> for CallLoader {
+    type Value = Arc<Call>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
+        let found = innohub_schema::call::store::find_many(&self.0, keys)
+            .await
+            .map_err(LoadError::from)?;
+        Ok(found.into_iter().map(|c| (c.id, Arc::new(c))).collect())
     }
 }
 

@@ -56,7 +56,7 @@ impl SupportSessionGql {
     }
     /// Hours given.
     async fn hours(&self) -> Decimal {
-        self.0.hours
+        self.0.hours()
     }
     /// What was worked on.
     async fn notes(&self) -> Option<&str> {

@@ -120,6 +120,9 @@ pub enum Action {
     RegisterWebhooks,
     /// Answer questions asked at the consultation point.
     AnswerQuestions,
+    /// Read a call's ranking, which shows every submission and its scores; an expert sees
+    /// only the submissions assigned to it, so it has no ranking to read.
+    RankSubmissions,
 }
 
 /// Which catalogue content `who` may see, as a query filter can say it.
@@ -321,7 +324,10 @@ pub fn allow(who: &Principal, action: Action) -> Result<(), Denied> {
         Action::Write => !matches!(who, Principal::Anonymous),
         Action::Create(edited) => edits(who, edited),
         Action::ManageKeys => who.role() == Some(Role::Admin),
-        Action::HandlePersonalData | Action::QueueJobs | Action::SendMail => is_staff(who),
+        Action::HandlePersonalData
+        | Action::QueueJobs
+        | Action::SendMail
+        | Action::RankSubmissions => is_staff(who),
         Action::RegisterWebhooks => who.role().is_some_and(|r| r != Role::Expert),
         Action::AnswerQuestions => is_staff(who) || who.role() == Some(Role::Expert),
     };
@@ -438,6 +444,7 @@ mod tests {
             Action::HandlePersonalData,
             Action::QueueJobs,
             Action::SendMail,
+            Action::RankSubmissions,
         ] {
             assert_eq!(
                 allow(&Principal::Anonymous, action),
@@ -464,6 +471,14 @@ mod tests {
         assert!(!edits(&expert, Edited::Staff));
         assert_eq!(allow(&expert, Action::AnswerQuestions), Ok(()));
         assert_eq!(allow(&expert, Action::SendMail), Err(Denied::Forbidden));
+        assert_eq!(
+            allow(&expert, Action::RankSubmissions),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            allow(&key(Role::Staff, None), Action::RankSubmissions),
+            Ok(())
+        );
         assert_eq!(
             allow(&expert, Action::RegisterWebhooks),
             Err(Denied::Forbidden)

@@ -168,7 +168,6 @@ impl NewCall {
                 opens_at: opens_at.unwrap_or(now),
                 closes_at: closes_at.unwrap_or(now),
                 max_grant: max_grant.unwrap_or_else(Money::zero),
-                budget_grosze: budget.grosze(),
                 budget,
                 granted_grosze: 0,
                 granted_to: Vec::new(),
@@ -213,7 +212,7 @@ mod tests {
     fn a_valid_call_is_a_draft_with_its_budget_in_grosze() {
         let c = input().validate().expect("valid");
         assert_eq!(c.status, CallStatus::Draft);
-        assert_eq!(c.budget_grosze, 15_000_000);
+        assert_eq!(c.budget.grosze(), 15_000_000);
         assert!(!c.published);
     }
 

@@ -21,7 +21,6 @@ pub mod store;
 pub mod submission;
 
 use bson::doc;
-use chrono::{DateTime, Utc};
 use mongodb::Database;
 
 pub use model::{Call, CallStatus, Criterion};
@@ -158,16 +157,20 @@ pub async fn settle(
     }
     let mut innovation = ensure_innovation(db, call, s).await?;
     let mut mails = Vec::new();
-    let mut data = facts(call, s);
-    if let Some(token) = status_token {
-        data.insert("status_token", token);
+    // The confirmation belongs to submitting: written by `submit`, or by the sweep finishing a
+    // submission still pending from it; later settles (experts assigned) have nothing to add.
+    if status_token.is_some() || (s.pending_since.is_some() && s.decision.is_none()) {
+        let mut data = facts(call, s);
+        if let Some(token) = status_token {
+            data.insert("status_token", token);
+        }
+        mails.push(Mail::new(
+            format!("submission:{}:received", s.id),
+            mailbox(s),
+            Template::IdeaReceived,
+            data,
+        ));
     }
-    mails.push(Mail::new(
-        format!("submission:{}:received", s.id),
-        mailbox(s),
-        Template::IdeaReceived,
-        data,
-    ));
     if !s.experts.is_empty() || s.decision.is_some() {
         innovation = step(
             db,
@@ -260,9 +263,4 @@ pub async fn settle_pending(
         settled += 1;
     }
     Ok(settled)
-}
-
-/// The clock's tick and the sweep's repair, for the worker.
-pub async fn tick(db: &Database, now: DateTime<Utc>) -> StoreResult<u64> {
-    store::advance(db, now).await
 }

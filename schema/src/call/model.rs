@@ -63,8 +63,6 @@ pub struct Call {
     pub max_grant: Money,
     /// What the call may grant in all.
     pub budget: Money,
-    /// The budget in grosze: what a grant's conditional update compares against.
-    pub budget_grosze: i64,
     /// The sum granted so far, in grosze; only a grant's conditional update changes it.
     pub granted_grosze: i64,
     /// The submissions granted, so one grant is counted once however often it is retried.
@@ -99,7 +97,7 @@ impl Call {
 
     /// What is left of the budget.
     pub fn remaining(&self) -> Money {
-        Money::from_grosze(self.budget_grosze - self.granted_grosze)
+        Money::from_grosze(self.budget.grosze() - self.granted_grosze)
     }
 }
 
@@ -124,7 +122,6 @@ mod tests {
             closes_at: now + Duration::hours(2),
             max_grant: money("5000"),
             budget: money("50000"),
-            budget_grosze: 5_000_000,
             granted_grosze: 0,
             granted_to: Vec::new(),
             eligibility: "Każdy".into(),

@@ -32,6 +32,17 @@ pub async fn get(db: &Database, id: ObjectId) -> StoreResult<Option<Call>> {
         .context("Failed to read the call")
 }
 
+/// The calls with these ids, in no order (a page's relations, loaded at once).
+pub async fn find_many(db: &Database, ids: &[ObjectId]) -> StoreResult<Vec<Call>> {
+    collection(db)
+        .find(doc! { "_id": { "$in": ids } })
+        .await
+        .context("Failed to find calls")?
+        .try_collect()
+        .await
+        .context("Failed to read calls")
+}
+
 /// The calls `scope` lets a caller see, newest opening first, at most `limit`.
 pub async fn list(db: &Database, scope: Document, limit: i64) -> StoreResult<Vec<Call>> {
     collection(db)
@@ -127,7 +138,8 @@ pub enum Reserved {
 
 /// Counts a grant of `grosze` to `submission` against the call's budget: one conditional
 /// update that matches only while what is granted leaves room for it, so of concurrent grants
-/// exactly those that fit succeed, without retries among themselves. A retry of a grant already counted changes nothing.
+/// exactly those that fit succeed, without retries among themselves. A retry of a grant already counted changes
+/// nothing. The budget is fixed once the call is announced, so what is granted is all the filter compares.
 pub async fn reserve(
     db: &Database,
     call_id: ObjectId,
@@ -144,7 +156,8 @@ pub async fn reserve(
         if call.status == CallStatus::Resolved {
             return Ok(Reserved::Refused);
         }
-        let remaining = call.budget_grosze - call.granted_grosze;
+        let budget = call.budget.grosze();
+        let remaining = budget - call.granted_grosze;
         if grosze > remaining {
             return Ok(Reserved::OverBudget {
                 remaining_grosze: remaining,
@@ -154,8 +167,7 @@ pub async fn reserve(
             .update_one(
                 doc! {
                     "_id": call_id,
-                    "budget_grosze": call.budget_grosze,
-                    "granted_grosze": { "$lte": call.budget_grosze - grosze },
+                    "granted_grosze": { "$lte": budget - grosze },
                     "granted_to": { "$ne": submission },
                 },
                 doc! {
@@ -169,7 +181,7 @@ pub async fn reserve(
         if done.modified_count == 1 {
             return Ok(Reserved::Granted);
         }
-        // Another grant took the room meanwhile, or the budget changed: read again.
+        // Another grant took the room meanwhile: read again.
     }
     Ok(Reserved::Refused)
 }

@@ -293,6 +293,16 @@ pub async fn of_call(
 ) -> StoreResult<Vec<Submission>> {
     let mut filter = scope;
     filter.insert("call_id", call);
+    find(db, filter, limit).await
+}
+
+/// The submissions of every call that `scope` lets a caller see (an expert's assignments),
+/// in submission order.
+pub async fn visible(db: &Database, scope: Document, limit: i64) -> StoreResult<Vec<Submission>> {
+    find(db, scope, limit).await
+}
+
+async fn find(db: &Database, filter: Document, limit: i64) -> StoreResult<Vec<Submission>> {
     collection(db)
         .find(filter)
         .sort(doc! { "submitted_at": 1, "_id": 1 })

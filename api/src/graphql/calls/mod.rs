@@ -20,6 +20,7 @@ pub use object::{CallGql, SubmissionGql, SubmissionReceipt, SupportTotals, suppo
 
 use super::auth;
 use super::ids::{self, Kind};
+use super::loaders::Loaders;
 use super::relay::{self, Conn, NEWEST_FIRST};
 use crate::error::{ApiError, OrInternal};
 use innohub_schema::page::Cursor;
@@ -28,11 +29,13 @@ pub async fn visible_call(
     ctx: &Context<'_>,
     id: ObjectId,
 ) -> async_graphql::Result<Option<CallGql>> {
-    let db = ctx.data::<Database>()?;
-    let found = store::get(db, id).await.or_internal()?;
-    Ok(found
-        .filter(|c| auth::sees(ctx, c))
-        .map(|c| CallGql(Arc::new(c))))
+    let found = ctx
+        .data::<Loaders>()?
+        .calls
+        .load_one(id)
+        .await
+        .or_internal()?;
+    Ok(found.filter(|c| auth::sees(ctx, &**c)).map(CallGql))
 }
 
 pub async fn visible_submission(
@@ -105,18 +108,9 @@ impl CallQuery {
             return Err(ApiError::Unauthenticated.into());
         }
         let db = ctx.data::<Database>()?;
-        let found: Vec<Submission> = {
-            use futures::TryStreamExt;
-            submission::collection(db)
-                .find(Submission::scope(who))
-                .sort(bson::doc! { "submitted_at": 1, "_id": 1 })
-                .limit(object::SUBMISSIONS_MAX)
-                .await
-                .or_internal()?
-                .try_collect()
-                .await
-                .or_internal()?
-        };
+        let found = submission::visible(db, Submission::scope(who), object::SUBMISSIONS_MAX)
+            .await
+            .or_internal()?;
         Ok(found.into_iter().map(SubmissionGql::new).collect())
     }
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use innohub_schema::access::Guarded;
+use innohub_schema::access::{Action, Guarded};
 use innohub_schema::call::evaluation;
 use innohub_schema::call::submission::{self, ExpertEvaluation};
 use innohub_schema::call::{Call, Outcome, Submission};
@@ -14,13 +14,14 @@ use mongodb::Database;
 use rust_decimal::Decimal;
 
 use super::visible_call;
-use crate::error::{ApiError, OrInternal};
+use crate::error::OrInternal;
 use crate::graphql::auth;
 use crate::graphql::common::{OrganizationKindGql, RegionGql, TargetGroupGql};
 use crate::graphql::consultation::QuestionGql;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::innovations::{InnovationGql, visible_innovation};
-use crate::graphql::materials::{MaterialGql, visible_material};
+use crate::graphql::loaders::Loaders;
+use crate::graphql::materials::MaterialGql;
 use crate::graphql::projects::{ProjectGql, visible_project};
 
 /// Most submissions one call's lists answer.
@@ -102,8 +103,7 @@ pub async fn support_totals(
     filter: bson::Document,
 ) -> async_graphql::Result<SupportTotals> {
     let db = ctx.data::<Database>()?;
-    let sessions = support::list(db, filter, 10_000).await.or_internal()?;
-    let t = support::totals(&sessions);
+    let t = support::totals(db, filter).await.or_internal()?;
     Ok(SupportTotals {
         sessions: i32::try_from(t.sessions).unwrap_or(i32::MAX),
         hours: t.hours,
@@ -147,13 +147,20 @@ impl CallGql {
     }
     /// The competition documentation (materials you may see).
     async fn documentation(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MaterialGql>> {
-        let mut out = Vec::new();
-        for id in &self.0.documentation_ids {
-            if let Some(m) = visible_material(ctx, *id).await? {
-                out.push(m);
-            }
-        }
-        Ok(out)
+        let found = ctx
+            .data::<Loaders>()?
+            .materials_by_id
+            .load_many(self.0.documentation_ids.iter().copied())
+            .await
+            .or_internal()?;
+        Ok(self
+            .0
+            .documentation_ids
+            .iter()
+            .filter_map(|id| found.get(id))
+            .filter(|m| auth::sees(ctx, &***m))
+            .map(|m| MaterialGql(m.clone()))
+            .collect())
     }
     /// When the call opens (it opens by itself once announced).
     async fn opens_at(&self) -> DateTime<Utc> {
@@ -216,9 +223,7 @@ impl CallGql {
     /// go to the idea more experts evaluated, then to the one asking less money, then to the
     /// earlier one; ideas nobody evaluated come last.
     async fn ranking(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RankedSubmission>> {
-        if !auth::sees_personal_data(ctx) {
-            return Err(ApiError::Forbidden.into());
-        }
+        auth::allow(ctx, Action::RankSubmissions)?;
         let db = ctx.data::<Database>()?;
         let all = submission::of_call(db, self.0.id, bson::doc! {}, SUBMISSIONS_MAX)
             .await
