@@ -1,5 +1,6 @@
-//! GraphiQL as a user meets it: served by the hub alone, in headless Chromium with no network
-//! beyond loopback, under the page's content-security policy (`tests/js/graphiql.mjs`).
+//! What people see in a browser, in headless Chromium with no network beyond loopback: GraphiQL
+//! as a user meets it, under the page's content-security policy (`tests/js/graphiql.mjs`), and
+//! the submission status page an innovator opens from their mail (`tests/js/page.mjs`).
 
 use std::time::Duration;
 
@@ -42,4 +43,95 @@ async fn graphiql_renders_in_a_browser_offline_and_runs_a_query() {
     if !screenshot.starts_with(node::workspace_root()) {
         let _ = std::fs::remove_file(&screenshot);
     }
+}
+
+/// The page behind the link in an innovator's confirmation mail, as the innovator opens it on
+/// a phone and a desktop (`tests/js/page.mjs`): what the idea is, where it stands, in Polish,
+/// with what they typed shown as text; and a link with a wrong secret answers 404 in words.
+#[tokio::test]
+async fn an_innovators_status_page_shows_their_idea_and_where_it_stands() {
+    use serde_json::json;
+    let api = TestApi::spawn().await;
+    let staff = api.key("staff", None).await;
+    let at = |s: i64| (chrono::Utc::now() + chrono::Duration::seconds(s)).to_rfc3339();
+    let created = api
+        .data_as(
+            &staff,
+            "mutation($input: CreateCallInput!) { createCall(input: $input) { call { id } } }",
+            json!({ "input": {
+                "title": "Nabór pomysłów – usługi opiekuńcze", "description": "Opis naboru.",
+                "eligibility": "Każdy.", "opensAt": at(-60), "closesAt": at(3600),
+                "maxGrant": "4000", "budget": "8000",
+                "criteria": [{ "name": "Innowacyjność", "weight": 1, "minScore": 0, "maxScore": 10 }],
+            } }),
+        )
+        .await;
+    let call = created["createCall"]["call"]["id"].clone();
+    api.data_as(
+        &staff,
+        "mutation($id: ID!) { publishCall(id: $id) { call { status } } }",
+        json!({ "id": call }),
+    )
+    .await;
+    let title = "Żółta ławka <script>alert(1)</script> dla seniorów";
+    let submitted = api
+        .data(
+            "mutation($input: SubmitIdeaInput!) { submitIdea(input: $input) { statusUrl userErrors { message } } }",
+            json!({ "input": {
+                "call": call, "title": title, "problem": "Samotność.", "solution": "Sąsiedzi.",
+                "targetGroups": ["OLDER_PEOPLE"], "requestedAmount": "3500",
+                "name": "Zofia Łęcka", "email": "zofia@example.pl", "consent": true,
+            } }),
+        )
+        .await;
+    assert_eq!(
+        submitted["submitIdea"]["userErrors"],
+        json!([]),
+        "{submitted}"
+    );
+    // Relative while the api is given no INNOHUB_PUBLIC_URL, as here.
+    let link = submitted["submitIdea"]["statusUrl"]
+        .as_str()
+        .expect("a status link");
+    let url = api.url(link);
+
+    let shot = std::env::temp_dir().join(format!("{}.png", innohub_tests::unique_name("status")));
+    let outcome = node::run(
+        "page.mjs",
+        &[&url, shot.to_str().expect("a UTF-8 path")],
+        Duration::from_secs(80),
+    )
+    .await;
+    outcome.assert_passed("the status page in Chromium");
+    let r = &outcome.report;
+    assert_eq!(r["status"], 200, "{r:#}");
+    assert_eq!(r["lang"], "pl", "{r:#}");
+    assert_eq!(r["heading"], "Stan zgłoszenia", "{r:#}");
+    let text = r["text"].as_str().expect("the page's text");
+    assert!(text.contains(title), "the title as typed, as text: {text}");
+    assert!(
+        text.contains("Nabór pomysłów – usługi opiekuńcze"),
+        "{text}"
+    );
+    assert!(text.contains("nabór wciąż trwa"), "{text}");
+    assert_eq!(r["scrollsSideways"], false, "fits a phone: {r:#}");
+    assert_eq!(r["headers"]["cacheControl"], "no-store", "{r:#}");
+    assert_eq!(r["headers"]["referrerPolicy"], "no-referrer", "{r:#}");
+    assert_eq!(r["headers"]["robots"], "noindex", "{r:#}");
+    assert!(std::fs::metadata(&shot).is_ok_and(|m| m.len() > 5_000));
+    let _ = std::fs::remove_file(&shot);
+
+    let wrong = api.url("/submissions/status?token=not-the-secret");
+    let outcome = node::run(
+        "page.mjs",
+        &[&wrong, shot.to_str().expect("a UTF-8 path")],
+        Duration::from_secs(80),
+    )
+    .await;
+    outcome.assert_passed("the status page for a wrong link");
+    let r = &outcome.report;
+    assert_eq!(r["status"], 404, "{r:#}");
+    assert_eq!(r["heading"], "Nie znaleziono zgłoszenia", "{r:#}");
+    assert!(!r["text"].as_str().unwrap_or("").contains(title), "{r:#}");
+    let _ = std::fs::remove_file(&shot);
 }
