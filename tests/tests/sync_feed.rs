@@ -427,6 +427,75 @@ async fn a_writer_that_dies_holding_a_position_holds_readers_back_until_it_goes_
 }
 
 #[tokio::test]
+async fn a_write_a_reader_does_not_know_is_pending_is_read_once_at_its_own_position() {
+    let api = TestApi::spawn().await;
+    let staff = api.key("staff", None).await;
+    let db = api.db().await;
+    let id = create(&api, &staff, "Przed zmianą", "12", true).await;
+    let (_, oid) = innohub_api::graphql::ids::decode_any(&id).expect("an id");
+    let after = create(&api, &staff, "Następna", "12", true).await;
+
+    // A writer takes a position and writes its content; to a reader that read the counter
+    // before the position was taken, the writer is not pending (here: its entry is removed,
+    // as a reader does to a position it gives up).
+    let writer = Ticket::take(&db, Feed::Innovations)
+        .await
+        .expect("a position");
+    let title = "Po zmianie";
+    db.collection::<bson::Document>("innovations")
+        .update_one(
+            bson::doc! { "_id": oid },
+            bson::doc! { "$set": {
+                "title": title,
+                "updated_at": bson::DateTime::now(),
+                innohub_schema::sync::WRITER_FIELD: writer.writer().id(),
+            } },
+        )
+        .await
+        .expect("the write");
+    db.collection::<bson::Document>("sync_feeds")
+        .update_one(
+            bson::doc! { "_id": "innovations" },
+            bson::doc! { "$pull": { "pending": { "token": writer.writer().id() } } },
+        )
+        .await
+        .expect("the entry removed");
+
+    // A reader starting now passes the document at its old position (its content is not yet
+    // moved) and reads what comes after it.
+    let mut m = Mirror::default();
+    m.catch_up(&api, &staff, 10).await;
+    assert!(
+        !m.held.contains_key(&id),
+        "content not yet moved is not read at the old position: {:?}",
+        m.held.get(&id)
+    );
+    assert!(m.held.contains_key(&after));
+
+    // The writer moves it (at a fresh position, its own having been given up): read once.
+    let mark = innohub_schema::sync::Mark {
+        id: oid,
+        region: Some(
+            innohub_schema::region::RegionCode::parse(
+                "12",
+                innohub_schema::error::FieldPath::input("region"),
+            )
+            .expect("a code"),
+        ),
+        published: true,
+    };
+    writer.stamp(&[mark]).await.expect("stamped");
+    writer.release(&[mark]).await.expect("released");
+    m.catch_up(&api, &staff, 10).await;
+    assert_eq!(m.held[&id]["title"], title);
+    assert!(
+        m.repeats.is_empty(),
+        "versions applied twice: {:?}",
+        m.repeats
+    );
+}
+
+#[tokio::test]
 async fn documents_given_one_position_in_bulk_are_all_read_across_pages() {
     let api = TestApi::spawn().await;
     let staff = api.key("staff", None).await;

@@ -206,8 +206,8 @@ where
         // would be read once there and again at the writer's.
         { WRITER_FIELD: { "$nin": &writing } },
     ] };
-    let docs: Vec<T> = db
-        .collection::<T>(feed.collection())
+    let docs: Vec<Document> = db
+        .collection::<Document>(feed.collection())
         .find(filter)
         .sort(doc! { "sync.seq": 1, "_id": 1 })
         .limit(first as i64)
@@ -219,7 +219,9 @@ where
     let full = docs.len() == first;
     let mut end = FeedCursor::after_all(ready, issued);
     let mut changes = Vec::with_capacity(docs.len());
-    for d in docs {
+    for raw in docs {
+        let moving = written_since_stamped(&raw);
+        let d: T = bson::from_document(raw).context("Failed to read a change feed document")?;
         let Some(pos) = d.position().cloned() else {
             continue;
         };
@@ -229,6 +231,10 @@ where
             issued,
         };
         end = cursor;
+        if moving {
+            // Its content is a later writer's, read at that writer's (higher) position.
+            continue;
+        }
         if visible(who, &d).is_ok() && d.present() {
             changes.push(Change::Upsert(d, cursor));
         } else if pos.at >= cutoff && may_be_told_gone(who, pos.public, &pos.regions) {
@@ -247,6 +253,18 @@ where
         end,
         has_more: full,
     }))
+}
+
+/// Whether a document's content was written by another writer than the ticket that put it at
+/// its position: that writer has not moved it yet (it took its position after the reader read
+/// the counter, or its position was given up), and will.
+fn written_since_stamped(d: &Document) -> bool {
+    let by = d
+        .get_document("sync")
+        .ok()
+        .and_then(|s| s.get_object_id("by").ok());
+    let writer = d.get_object_id(WRITER_FIELD).ok();
+    matches!((by, writer), (Some(by), Some(w)) if by != w)
 }
 
 /// Gives every document of `feed` that has no position yet (written before the feed existed,

@@ -17,7 +17,10 @@
 //! whose content stays is the one whose position the document gets (never lowered, `$max`);
 //! the other's stamp records only what a tombstone needs. A reader skips documents whose mark
 //! is a pending writer's: at their old position they already hold that writer's content, which
-//! is read once, at the writer's position.
+//! is read once, at the writer's position. A writer that took its position after the reader
+//! read the counter is not among those the reader knows to be pending, so a stamp also records
+//! its ticket on the position (`sync.by`): a document whose writer is not the ticket that put
+//! it where it is holds content not yet moved, and is skipped there too.
 //!
 //! **Why a dead writer's change is still read.** A writer killed before it finishes leaves a
 //! pending entry: after [`STALE_AFTER`] a reader removes it (again by a conditional update)
@@ -90,6 +93,11 @@ pub struct Position {
     /// Every region it has belonged to: their partners saw it before it was published.
     #[serde(default)]
     pub regions: Vec<RegionCode>,
+    /// The ticket whose stamp put it here. When the document's writer is another, its content
+    /// was written after this stamp and is not yet moved: a reader skips it here and reads it
+    /// at the writer's position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<ObjectId>,
 }
 
 /// What a write tells the feed about a document it wrote.

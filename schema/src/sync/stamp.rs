@@ -210,7 +210,7 @@ impl Ticket {
             }
             let mut update = doc! {
                 "$max": { "sync.seq": self.seq },
-                "$set": { "sync.at": now, WRITER_FIELD: self.token },
+                "$set": { "sync.at": now, "sync.by": self.token, WRITER_FIELD: self.token },
             };
             update
                 .get_document_mut("$set")
