@@ -29,6 +29,8 @@ use crate::values::{
 pub enum TargetMetric {
     /// Ideas submitted to the open call.
     IdeasSubmitted,
+    /// Ideas granted a grant for testing in micro scale (granted, and on from there).
+    IdeasGranted,
     /// Ideas tested in real conditions (evaluated after testing, whatever the verdict).
     IdeasTested,
     /// Tested ideas selected for wider implementation.
@@ -68,6 +70,7 @@ impl Target {
         let selected = counts.sum(Status::was_selected);
         match self.metric {
             TargetMetric::IdeasSubmitted => Decimal::from(counts.sum(|_| true)),
+            TargetMetric::IdeasGranted => Decimal::from(counts.sum(Status::was_granted)),
             TargetMetric::IdeasTested => Decimal::from(tested),
             TargetMetric::IdeasSelected => Decimal::from(selected),
             TargetMetric::ReadyToImplement => {
@@ -420,6 +423,10 @@ mod tests {
         assert_eq!(
             t(TargetMetric::IdeasSubmitted, 0).current(&c),
             Decimal::from(39)
+        );
+        assert_eq!(
+            t(TargetMetric::IdeasGranted, 30).current(&c),
+            Decimal::from(34)
         );
         assert_eq!(
             t(TargetMetric::IdeasTested, 30).current(&c),

@@ -2,6 +2,7 @@
 //!
 //! - [`model`]: a call, its criteria, and its status at a moment (the clock's part);
 //! - [`input`]: a call as staff enter it;
+//! - [`changes`]: a call as staff correct it, by what its status allows;
 //! - [`store`]: calls in MongoDB, the clock's tick, and the budget counter;
 //! - [`submission`]: ideas submitted to a call;
 //! - [`evaluation`]: experts' scores, the weighted score and the ranking;
@@ -12,6 +13,7 @@
 //! each effect is keyed (the innovation's id is chosen with the submission, a mail's outbox
 //! key, a conditional lifecycle step), so a second run changes nothing.
 
+pub mod changes;
 pub mod decision;
 pub mod demo;
 pub mod evaluation;

@@ -76,6 +76,20 @@ pub async fn publish(db: &Database, id: ObjectId) -> StoreResult<Option<Call>> {
     .await
 }
 
+/// Writes `changed` over `current` if nothing else changed the call since it was read (see
+/// [`super::changes::guard`]); `None` when something did.
+pub async fn update(
+    db: &Database,
+    current: &Call,
+    changed: &super::changes::Changed,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Call>> {
+    if changed.set.is_empty() {
+        return Ok(Some(current.clone()));
+    }
+    change(db, super::changes::guard(current, now), changed.set.clone()).await
+}
+
 /// Closes an open (or announced) call now, before its closing time.
 pub async fn close(db: &Database, id: ObjectId, now: DateTime<Utc>) -> StoreResult<Option<Call>> {
     let at = bson::DateTime::from_chrono(now);

@@ -86,6 +86,12 @@ impl Status {
         self.next().contains(&to)
     }
 
+    /// Whether an innovation in this state was granted a grant to test it (what a target such as
+    /// "ideas granted in the call" counts); a withdrawn one is no longer counted.
+    pub fn was_granted(self) -> bool {
+        matches!(self, Status::Granted | Status::Testing) || self.was_tested()
+    }
+
     /// Whether an innovation in this state has been tested in real conditions (what project
     /// targets such as "at least 30 ideas tested" count).
     pub fn was_tested(self) -> bool {

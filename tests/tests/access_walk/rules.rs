@@ -246,6 +246,11 @@ pub const RULES: &[Rule] = &[
     rule("redeliverWebhook", &[("delivery", WebhookDelivery)]),
     rule("deleteWebhookEndpoint", &[("id", WebhookEndpoint)]),
     with("createCall", &[], |_| call_input()),
+    with(
+        "updateCall",
+        &[("id", Call)],
+        |_| json!({ "title": "Nabór pomysłów" }),
+    ),
     rule("publishCall", &[("id", Call)]),
     rule("closeCall", &[("id", Call)]),
     rule("resolveCall", &[("id", Call)]),

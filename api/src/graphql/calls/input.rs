@@ -1,6 +1,6 @@
 //! The inputs and payloads of the calls' mutations.
 
-use async_graphql::{ID, InputObject, SimpleObject};
+use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use rust_decimal::Decimal;
 
 use super::object::{CallGql, OutcomeGql, SubmissionGql};
@@ -48,6 +48,37 @@ pub struct CreateCallInput {
     pub eligibility: String,
     /// What experts score every idea on (1 to 20 criteria).
     pub criteria: Vec<CriterionInput>,
+}
+
+/// Corrections to a call; absent fields stay as they are. Until the call opens anything may
+/// change; while it is open its terms (opening, money, criteria, project, region) are fixed and
+/// its closing time may only move later; once closed, only its texts and documentation.
+#[derive(InputObject)]
+pub struct UpdateCallInput {
+    /// The call.
+    pub id: ID,
+    /// The project running the call; null unlinks it.
+    pub project: MaybeUndefined<ID>,
+    /// TERYT code of the voivodeship; null makes the call national (staff only).
+    pub region: MaybeUndefined<String>,
+    /// The call's title.
+    pub title: Option<String>,
+    /// What the call is for.
+    pub description: Option<String>,
+    /// Materials of kind COMPETITION_DOCUMENTATION, replacing the list.
+    pub documentation: Option<Vec<ID>>,
+    /// When it opens: Warsaw time or RFC 3339.
+    pub opens_at: Option<String>,
+    /// When it closes: Warsaw time or RFC 3339.
+    pub closes_at: Option<String>,
+    /// The most one idea may be granted, in PLN.
+    pub max_grant: Option<Decimal>,
+    /// What the call may grant in all, in PLN.
+    pub budget: Option<Decimal>,
+    /// Who may submit ideas.
+    pub eligibility: Option<String>,
+    /// The evaluation criteria, replacing the list.
+    pub criteria: Option<Vec<CriterionInput>>,
 }
 
 /// The answer to the calls' lifecycle mutations.

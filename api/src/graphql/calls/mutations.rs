@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Object};
 use chrono::Utc;
 use innohub_schema::access::{self, Action, Role};
+use innohub_schema::call::changes::CallChanges;
 use innohub_schema::call::decision::{self, DecisionInput};
 use innohub_schema::call::evaluation::{self, ScoreInput as Score};
 use innohub_schema::call::input::{CriterionInput as NewCriterion, NewCall};
@@ -78,6 +79,53 @@ async fn submission_and_call(
     Ok((s, c))
 }
 
+/// What is wrong with a call's project or documentation: one the caller may not see, or a
+/// material that is not competition documentation.
+async fn unseen_reference(
+    ctx: &Context<'_>,
+    project: Option<bson::oid::ObjectId>,
+    documentation: &[bson::oid::ObjectId],
+) -> async_graphql::Result<Option<DomainError>> {
+    if let Some(p) = project
+        && visible_project(ctx, p).await?.is_none()
+    {
+        return Ok(Some(not_found("project", "project")));
+    }
+    for (i, d) in documentation.iter().enumerate() {
+        match visible_material(ctx, *d).await? {
+            None => return Ok(Some(not_found(&format!("documentation.{i}"), "material"))),
+            Some(m) if m.0.kind != MaterialKind::CompetitionDocumentation => {
+                return Ok(Some(DomainError::invalid(
+                    FieldPath::input("documentation").index(i),
+                    "is not a material of kind COMPETITION_DOCUMENTATION",
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(None)
+}
+
+fn decode_all(ids_in: &[ID], kind: Kind) -> async_graphql::Result<Vec<bson::oid::ObjectId>> {
+    Ok(ids_in
+        .iter()
+        .map(|d| ids::decode(d, kind))
+        .collect::<Result<_, _>>()?)
+}
+
+fn criteria(input: Vec<CriterionInput>) -> Vec<NewCriterion> {
+    input
+        .into_iter()
+        .map(|c| NewCriterion {
+            name: c.name,
+            description: c.description,
+            weight: c.weight,
+            min_score: c.min_score,
+            max_score: c.max_score,
+        })
+        .collect()
+}
+
 #[derive(Default)]
 pub struct CallMutation;
 
@@ -96,58 +144,94 @@ impl CallMutation {
             .as_ref()
             .map(|p| ids::decode(p, Kind::Project))
             .transpose()?;
-        let mut documentation_ids = Vec::new();
-        for d in &input.documentation {
-            documentation_ids.push(ids::decode(d, Kind::Material)?);
-        }
+        let documentation_ids = decode_all(&input.documentation, Kind::Material)?;
         let new = NewCall {
             project_id,
             region: input.region.clone(),
             title: input.title,
             description: input.description,
-            documentation_ids: documentation_ids.clone(),
+            documentation_ids,
             opens_at: input.opens_at,
             closes_at: input.closes_at,
             max_grant: input.max_grant,
             budget: input.budget,
             eligibility: input.eligibility,
-            criteria: input
-                .criteria
-                .into_iter()
-                .map(|c| NewCriterion {
-                    name: c.name,
-                    description: c.description,
-                    weight: c.weight,
-                    min_score: c.min_score,
-                    max_score: c.max_score,
-                })
-                .collect(),
+            criteria: criteria(input.criteria),
         };
         let c = match new.validate() {
             Ok(c) => c,
             Err(errors) => return Ok(call_refused(errors)),
         };
         auth::may_create_in(ctx, c.region)?;
-        if let Some(p) = project_id
-            && visible_project(ctx, p).await?.is_none()
-        {
-            return Ok(call_refused(vec![not_found("project", "project")]));
-        }
-        for (i, d) in documentation_ids.iter().enumerate() {
-            let field = format!("documentation.{i}");
-            match visible_material(ctx, *d).await? {
-                None => return Ok(call_refused(vec![not_found(&field, "material")])),
-                Some(m) if m.0.kind != MaterialKind::CompetitionDocumentation => {
-                    return Ok(call_refused(vec![DomainError::invalid(
-                        FieldPath::input("documentation").index(i),
-                        "is not a material of kind COMPETITION_DOCUMENTATION",
-                    )]));
-                }
-                Some(_) => {}
-            }
+        if let Some(e) = unseen_reference(ctx, c.project_id, &c.documentation_ids).await? {
+            return Ok(call_refused(vec![e]));
         }
         store::insert(db, &c).await.or_internal()?;
         Ok(call_done(c))
+    }
+
+    /// Corrects a call (staff, or a partner for its own region), as far as its status allows:
+    /// see `UpdateCallInput`. A change the status does not allow is refused with
+    /// `INVALID_TRANSITION` and nothing is changed.
+    async fn update_call(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The call and the fields to change.")] input: UpdateCallInput,
+    ) -> async_graphql::Result<CallPayload> {
+        auth::allow(ctx, Action::Write)?;
+        let current = editable_call(ctx, &input.id).await?;
+        let db = ctx.data::<Database>()?;
+        let project: Option<Option<ID>> = input.project.into();
+        let project_id = match project {
+            Some(Some(p)) => Some(Some(ids::decode(&p, Kind::Project)?)),
+            Some(None) => Some(None),
+            None => None,
+        };
+        let changes = CallChanges {
+            project_id,
+            region: input.region.into(),
+            title: input.title,
+            description: input.description,
+            documentation_ids: input
+                .documentation
+                .as_deref()
+                .map(|d| decode_all(d, Kind::Material))
+                .transpose()?,
+            opens_at: input.opens_at,
+            closes_at: input.closes_at,
+            max_grant: input.max_grant,
+            budget: input.budget,
+            eligibility: input.eligibility,
+            criteria: input.criteria.map(criteria),
+        };
+        let now = Utc::now();
+        let changed = match changes.apply(&current, now) {
+            Ok(c) => c,
+            Err(errors) => return Ok(call_refused(errors)),
+        };
+        auth::may_create_in(ctx, changed.call.region)?;
+        if let Some(e) = unseen_reference(
+            ctx,
+            changed
+                .call
+                .project_id
+                .filter(|p| Some(*p) != current.project_id),
+            &changed.call.documentation_ids,
+        )
+        .await?
+        {
+            return Ok(call_refused(vec![e]));
+        }
+        match store::update(db, &current, &changed, now)
+            .await
+            .or_internal()?
+        {
+            Some(c) => Ok(call_done(c)),
+            None => Ok(call_refused(vec![DomainError::invalid(
+                FieldPath::input("id"),
+                "the call was changed meanwhile, or closed; reload it and try again",
+            )])),
+        }
     }
 
     /// Announces a draft: everyone sees it from now on, and it opens and closes by itself at

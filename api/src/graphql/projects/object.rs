@@ -25,6 +25,8 @@ use crate::graphql::scalars::Date;
 pub enum TargetMetricGql {
     /// Ideas submitted to the open call: all the project's innovations.
     IdeasSubmitted,
+    /// Ideas granted a grant for testing in micro scale: GRANTED and after (TESTING, EVALUATED…).
+    IdeasGranted,
     /// Ideas tested in real conditions: EVALUATED and after, whatever the verdict.
     IdeasTested,
     /// Tested ideas selected for wider implementation: SELECTED_FOR_SCALING or READY_TO_IMPLEMENT.
