@@ -56,6 +56,11 @@ impl Application {
             .await
             .map_err(anyhow::Error::from)
             .context("Failed to give documents their change-feed positions")?;
+        // Innovations written before the project counters existed (or loaded in bulk).
+        innohub_schema::innovation::counts::backfill(&db)
+            .await
+            .map_err(anyhow::Error::from)
+            .context("Failed to count innovations in their projects")?;
         // Redis is not needed to serve reads, so it is connected lazily: the api starts and
         // answers while Redis is down, and /readyz says so.
         let queue = JobQueue::new(&settings.core).context("Failed to set up the job queue")?;

@@ -50,6 +50,8 @@ pub mod collections {
     pub const QUESTIONS: &str = "questions";
     /// Mentoring, training, consultations and coaching given to innovators.
     pub const SUPPORT_SESSIONS: &str = "support_sessions";
+    /// One counter per project: its innovations by stage (`innovation::counts`).
+    pub const PROJECT_COUNTS: &str = "project_counts";
 }
 
 /// Connects to MongoDB and checks the server answers, so a wrong URI fails at start with a
@@ -126,6 +128,13 @@ const INDEXES: &[IndexSpec] = &[
         collection: collections::INNOVATIONS,
         name: "updated_at",
         keys: || doc! { "updated_at": -1, "_id": -1 },
+        unique: false,
+    },
+    // Innovations whose project counters are not yet told of their last change.
+    IndexSpec {
+        collection: collections::INNOVATIONS,
+        name: "counted_dirty",
+        keys: || doc! { "counted.dirty": 1, "updated_at": 1 },
         unique: false,
     },
     IndexSpec {

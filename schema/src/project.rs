@@ -362,7 +362,8 @@ pub fn filter(visibility: &Visibility, region: Option<RegionCode>) -> Document {
     f
 }
 
-/// Status counts of the innovations of each of `ids`, in one aggregation.
+/// Status counts of the innovations of each of `ids`, in one aggregation over the innovations:
+/// the recount the kept counters (`innovation::counts`) must equal.
 pub async fn status_counts(
     db: &Database,
     ids: &[ObjectId],

@@ -400,6 +400,7 @@ fn innovations() -> Vec<Innovation> {
                     updated_at: history.last().map_or(start, |t| t.at),
                     history,
                     sync: None,
+                    counted: Default::default(),
                 }
             },
         )
@@ -503,6 +504,8 @@ pub async fn load(db: &Database) -> anyhow::Result<usize> {
     stamp_now(db, Feed::Innovations, &innovations).await?;
     let materials: Vec<_> = materials().iter().map(Tracked::mark).collect();
     stamp_now(db, Feed::Materials, &materials).await?;
+    // Written whole, the demo innovations are counted in their projects afresh.
+    crate::innovation::counts::backfill(db).await?;
     Ok(written)
 }
 

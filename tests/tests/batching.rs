@@ -204,15 +204,15 @@ async fn a_page_with_relations_costs_the_same_round_trips_for_5_or_50_innovation
                     && [json!("10"), json!(10)]
                         .contains(&e["node"]["project"]["targets"][0]["current"]))
         );
-        // The page; its projects, their innovation counts and its materials; every
+        // The page; its projects, their kept innovation counts and its materials; every
         // organization it shows. The same five queries whatever the page size.
         assert_eq!(
             sent,
             [
-                "aggregate innovations",
                 "find innovations",
                 "find materials",
                 "find organizations",
+                "find project_counts",
                 "find projects",
             ],
             "{n} innovations"
@@ -245,7 +245,7 @@ async fn a_page_reads_only_the_relations_its_query_selects() {
         ),
         (
             "project { targets { current } }",
-            &["aggregate innovations", "find innovations", "find projects"],
+            &["find innovations", "find project_counts", "find projects"],
         ),
         (
             "innovator { organization { name } }",

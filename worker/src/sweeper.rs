@@ -77,6 +77,13 @@ pub async fn sweep(db: &Database, queue: &JobQueue, after: Duration) -> anyhow::
             "finished submissions a process left pending"
         );
     }
+    let counted = innohub_schema::innovation::counts::finish_marked(db, stale, 100).await?;
+    if counted > 0 {
+        tracing::info!(
+            innovations = counted,
+            "counted innovations a process left uncounted"
+        );
+    }
     let erasures =
         innohub_schema::personal_data::finish_pending(db, chrono::Duration::from_std(after)?, 100)
             .await?;

@@ -198,7 +198,7 @@ impl Loader<ObjectId> for ProjectStatusCounts {
     type Error = LoadError;
 
     async fn load(&self, keys: &[ObjectId]) -> Result<HashMap<ObjectId, Self::Value>, Self::Error> {
-        let mut found = project::status_counts(&self.0, keys)
+        let mut found = innohub_schema::innovation::counts::of_projects(&self.0, keys)
             .await
             .map_err(LoadError::from)?;
         Ok(keys

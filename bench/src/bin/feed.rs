@@ -104,6 +104,7 @@ fn innovation(i: usize, rng: &mut SplitMix64) -> anyhow::Result<Innovation> {
         created_at: now,
         updated_at: now,
         sync: None,
+        counted: Default::default(),
     })
 }
 

@@ -447,6 +447,7 @@ fn innovation(
         created_at: created,
         updated_at: updated,
         sync: None,
+        counted: Default::default(),
     })
 }
 

@@ -91,6 +91,7 @@ fn innovation_of(call: &Call, s: &Submission) -> Innovation {
         created_at: s.submitted_at,
         updated_at: s.submitted_at,
         sync: None,
+        counted: Default::default(),
     }
 }
 

@@ -318,6 +318,7 @@ impl InnovationChanges {
             created_at: now,
             updated_at: now,
             sync: None,
+            counted: Default::default(),
         }
     }
 }

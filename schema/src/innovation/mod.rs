@@ -1,5 +1,6 @@
 //! Innovations: ideas for better care services, from submission to ready-to-implement.
 
+pub mod counts;
 pub mod input;
 pub mod lifecycle;
 pub mod model;

@@ -148,6 +148,9 @@ pub struct Innovation {
     /// Where it stands in its change feed; set by the feed, never by a write of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync: Option<crate::sync::Position>,
+    /// What its project counters hold of it; set by the store's updates only.
+    #[serde(default, skip_serializing)]
+    pub counted: super::counts::Counted,
 }
 
 /// Averages of the evaluators' scores; `None` when nobody has evaluated yet.

@@ -10,6 +10,7 @@ use mongodb::options::ReturnDocument;
 use mongodb::{Collection, Database};
 
 use super::Status;
+use super::counts;
 use super::input::{InnovationChanges, transition_note};
 use super::model::{Evaluation, Innovation, TargetGroup, Transition};
 use crate::access::Visibility;
@@ -70,14 +71,31 @@ impl InnovationFilter {
 }
 
 pub async fn insert(db: &Database, innovation: &Innovation) -> StoreResult<()> {
+    let mut stored = bson::to_document(innovation)?;
+    stored.insert("counted", counts::initial(innovation.project_id));
     let write = |_| async {
-        collection(db)
-            .insert_one(innovation)
+        db.collection::<Document>(collections::INNOVATIONS)
+            .insert_one(stored)
             .await
             .context("Failed to insert the innovation")?;
         Ok(())
     };
-    sync::tracked(db, Feed::Innovations, write, |_| vec![innovation.mark()]).await
+    sync::tracked(db, Feed::Innovations, write, |_| vec![innovation.mark()]).await?;
+    let mut state = counts::CountState::from(innovation);
+    state.counted = counts::Counted {
+        v: 1,
+        dirty: innovation.project_id.is_some(),
+        projects: innovation.project_id.into_iter().collect(),
+    };
+    counts::apply(db, &state).await
+}
+
+/// Tells the project counters of a write's result (see [`counts`]).
+async fn count(db: &Database, written: &Option<Innovation>) -> StoreResult<()> {
+    match written {
+        Some(i) if i.counted.dirty => counts::apply(db, &counts::CountState::from(i)).await,
+        _ => Ok(()),
+    }
 }
 
 /// What the feed is told about an update's result.
@@ -139,14 +157,24 @@ pub async fn update(
         "implementation_guide",
         changes.implementation_guide.as_ref().map(|v| b(v)),
     );
+    let mut update = doc! { "$set": set };
+    if let Some(project) = &changes.project_id {
+        counts::bump(&mut update, Some(*project));
+    }
     let write = |w: sync::Writer| async move {
+        let mut update = update;
+        if let Ok(set) = update.get_document_mut("$set") {
+            w.set(set);
+        }
         collection(db)
-            .find_one_and_update(doc! { "_id": id }, doc! { "$set": w.with(set) })
+            .find_one_and_update(doc! { "_id": id }, update)
             .return_document(ReturnDocument::After)
             .await
             .context("Failed to update the innovation")
     };
-    sync::tracked(db, Feed::Innovations, write, marks).await
+    let updated = sync::tracked(db, Feed::Innovations, write, marks).await?;
+    count(db, &updated).await?;
+    Ok(updated)
 }
 
 /// Why a transition was refused.
@@ -197,19 +225,20 @@ pub async fn transition(
     };
     let history = bson::to_bson(&entry)?;
     let write = |w: sync::Writer| async move {
+        let mut update = doc! {
+            "$set": w.with(doc! { "status": to.as_str(), "updated_at": bson::DateTime::now() }),
+            "$push": { "history": history },
+        };
+        // Its project, so an innovation counted before the counters existed is counted there.
+        counts::bump(&mut update, current.project_id);
         collection(db)
-            .find_one_and_update(
-                doc! { "_id": current.id, "status": from.as_str() },
-                doc! {
-                    "$set": w.with(doc! { "status": to.as_str(), "updated_at": bson::DateTime::now() }),
-                    "$push": { "history": history },
-                },
-            )
+            .find_one_and_update(doc! { "_id": current.id, "status": from.as_str() }, update)
             .return_document(ReturnDocument::After)
             .await
             .context("Failed to record the transition")
     };
     let updated = sync::tracked(db, Feed::Innovations, write, marks).await?;
+    count(db, &updated).await?;
     Ok(updated.ok_or_else(|| {
         transition_error("the innovation changed status meanwhile; reload it and try again")
     }))
