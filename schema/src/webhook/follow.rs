@@ -5,7 +5,10 @@
 //!
 //! In this order, each step safe to repeat: notices (unique keys), then what the endpoint was
 //! told (`webhook_subjects`), then the endpoint's place in the feed (a conditional update). A
-//! follower stopped anywhere between reads the same page again and writes nothing twice.
+//! follower stopped anywhere between reads the same page again and writes nothing twice. A
+//! record of what the endpoint was told carries the feed position it was learned at and only
+//! moves forward, so two followers of one endpoint at once (one reading an older page) cannot
+//! move it back.
 //!
 //! Changes up to the feed's head at registration (`since`) only record what the endpoint
 //! already had: a new endpoint is not sent the whole catalogue, yet knows an innovation that
@@ -25,7 +28,7 @@ use serde_json::{Value, json};
 use super::delivery::{self, Delivery};
 use super::endpoint::{self, Endpoint, EventType, FollowState};
 use crate::access::{Guarded, Principal};
-use crate::db::collections;
+use crate::db::{collections, is_duplicate_key};
 use crate::event::{Event, EventStatus};
 use crate::innovation::{Innovation, Status};
 use crate::material::Material;
@@ -183,7 +186,7 @@ pub async fn follow<T: Notable>(
         .collect();
     let told = told(db, &keys).await?;
     let mut notices = Vec::new();
-    let mut learned: Vec<(String, ObjectId, String)> = Vec::new();
+    let mut learned: Vec<Learned> = Vec::new();
     for change in &page.changes {
         let (id, cursor, current, data, at) = match change {
             Change::Upsert(doc, cursor) => (
@@ -212,7 +215,12 @@ pub async fn follow<T: Notable>(
             notices.push(Delivery::new(endpoint, delivery_key, event, id, body));
         }
         if before != Some(after_state.as_str()) {
-            learned.push((key, id, after_state));
+            learned.push(Learned {
+                key,
+                id,
+                state: after_state,
+                seq: cursor.seq,
+            });
         }
     }
     let waiting = delivery::write(db, notices).await?;
@@ -284,21 +292,39 @@ async fn told(db: &Database, keys: &[String]) -> StoreResult<HashMap<String, Str
         .collect())
 }
 
-async fn remember(
-    db: &Database,
-    endpoint_id: ObjectId,
-    learned: Vec<(String, ObjectId, String)>,
-) -> StoreResult<()> {
+/// What a page taught about one document: its state at its feed position.
+struct Learned {
+    key: String,
+    id: ObjectId,
+    state: String,
+    seq: i64,
+}
+
+/// Records what the endpoint was told, each record only forward: a follower that read an
+/// older page (two workers on one endpoint, one of them slow) never overwrites what another
+/// recorded from a later position.
+async fn remember(db: &Database, endpoint_id: ObjectId, learned: Vec<Learned>) -> StoreResult<()> {
     let subjects = db.collection::<Document>(collections::WEBHOOK_SUBJECTS);
-    for (key, id, state) in learned {
-        subjects
+    for l in learned {
+        let written = subjects
             .update_one(
-                doc! { "_id": key },
-                doc! { "$set": { "endpoint_id": endpoint_id, "subject_id": id, "state": state } },
+                doc! { "_id": &l.key, "$or": [
+                    { "seq": { "$lt": l.seq } },
+                    { "seq": { "$exists": false } },
+                ] },
+                doc! { "$set": {
+                    "endpoint_id": endpoint_id, "subject_id": l.id, "state": l.state, "seq": l.seq,
+                } },
             )
             .upsert(true)
-            .await
-            .context("Failed to record what the endpoint was told")?;
+            .await;
+        match written {
+            // Recorded from this position or a later one already.
+            Err(e) if is_duplicate_key(&e) => {}
+            other => {
+                other.context("Failed to record what the endpoint was told")?;
+            }
+        }
     }
     Ok(())
 }
